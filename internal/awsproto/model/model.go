@@ -256,6 +256,7 @@ func Parse(name string, raw []byte) (*Service, error) {
 		return nil, fmt.Errorf("model %s: %w", name, err)
 	}
 	s := &Service{Name: name, Metadata: doc.Metadata, Operations: doc.Operations, Shapes: doc.Shapes}
+	applyOverrides(s)
 	for n, sh := range s.Shapes {
 		sh.Name = n
 		sh.required = make(map[string]bool, len(sh.Required))
