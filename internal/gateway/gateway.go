@@ -167,13 +167,16 @@ func (g *Gateway) serve(w http.ResponseWriter, req *awsproto.Request, info *reqc
 		g.fail(w, req, asAWS(g.Logger, err))
 		return
 	}
+	ctx := reqctx.With(r.Context(), info)
+	if p, ok := entry.Service.(service.Preparer); ok {
+		p.Prepare(ctx, op.Name, r, in)
+	}
 	if op.Input != nil {
 		if vs := validate.Input(op.Input.Shape, in); len(vs) > 0 {
 			g.fail(w, req, validationError(svc.Name, d.protocol, vs))
 			return
 		}
 	}
-	ctx := reqctx.With(r.Context(), info)
 	out, err := handler(ctx, in)
 	if err != nil {
 		g.fail(w, req, asAWS(g.Logger, err))

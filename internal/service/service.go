@@ -12,6 +12,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"sort"
 
 	"haneul/internal/clock"
@@ -49,6 +50,14 @@ type Closer interface {
 // the state store and must drop it when haneul is reset.
 type Resetter interface {
 	Reset()
+}
+
+// Preparer is implemented by services whose requests carry input outside
+// the places the model names, for example SQS's query clients, which send the
+// queue URL as the request path. Prepare runs before validation and may add
+// members to in.
+type Preparer interface {
+	Prepare(ctx context.Context, op string, r *http.Request, in map[string]any)
 }
 
 // Typed adapts a handler over generated structs to a Handler.

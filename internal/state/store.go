@@ -72,6 +72,11 @@ func New(opts Options) *Store {
 	return &Store{opts: opts, log: log, dbs: make(map[string]*DB)}
 }
 
+// Dir is the data directory ("" in memory). Services that keep large blobs
+// outside the journal (object bytes, function code) put them beneath it,
+// each in a directory named after the service.
+func (s *Store) Dir() string { return s.opts.Dir }
+
 // DB returns the DB of service, creating it on first use. Every call with
 // the same name returns the same pointer.
 func (s *Store) DB(service string) *DB {
