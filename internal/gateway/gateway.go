@@ -158,24 +158,28 @@ func (g *Gateway) serve(w http.ResponseWriter, req *awsproto.Request, info *reqc
 	if registered {
 		handler = entry.Handlers[op.Name]
 	}
-	if handler == nil {
-		g.fail(w, req, awserr.NotImplemented(svc.Metadata.ServiceID, op.Name))
-		return
-	}
+	// Input is decoded and validated before the NotImplemented check, so a
+	// malformed request gets its 400 even for an operation haneul lacks.
 	in, err := codec.Decode(req)
 	if err != nil {
 		g.fail(w, req, asAWS(g.Logger, err))
 		return
 	}
 	ctx := reqctx.With(r.Context(), info)
-	if p, ok := entry.Service.(service.Preparer); ok {
-		p.Prepare(ctx, op.Name, r, in)
+	if registered {
+		if p, ok := entry.Service.(service.Preparer); ok {
+			p.Prepare(ctx, op.Name, r, in)
+		}
 	}
 	if op.Input != nil {
 		if vs := validate.Input(op.Input.Shape, in); len(vs) > 0 {
 			g.fail(w, req, validationError(svc.Name, d.protocol, vs))
 			return
 		}
+	}
+	if handler == nil {
+		g.fail(w, req, awserr.NotImplemented(svc.Metadata.ServiceID, op.Name))
+		return
 	}
 	out, err := handler(ctx, in)
 	if err != nil {
