@@ -2,12 +2,15 @@ package server
 
 import (
 	"haneul/internal/service"
+	"haneul/internal/services/iam"
 	"haneul/internal/services/sts"
 )
 
 // services builds every service haneul runs. Adding a service means adding it here.
 func services(deps service.Deps) []service.Service {
+	iamSvc := iam.New(deps)
 	return []service.Service{
-		sts.New(deps, nil),
+		iamSvc,
+		sts.New(deps, iamSvc), // STS assumes IAM's roles
 	}
 }

@@ -16,10 +16,14 @@ func TestAWSCLI(t *testing.T) {
 		ok   bool
 		want []string
 	}{
+		{"iam create-role --role-name app --assume-role-policy-document file://testdata/trust.json", true, []string{`"Arn": "arn:aws:iam::000000000000:role/app"`, `"RoleId": "AROA`}},
+		{"iam create-role --role-name app --assume-role-policy-document file://testdata/trust.json", false, []string{"EntityAlreadyExists"}},
+		{"iam get-role --role-name nope", false, []string{"NoSuchEntity", "The role with name nope cannot be found."}},
+		{"iam list-roles --query Roles[].RoleName", true, []string{`"app"`}},
 		{"sts get-caller-identity", true, []string{`"Account": "000000000000"`, `"Arn": "arn:aws:iam::000000000000:root"`}},
-		{"sts assume-role --role-arn arn:aws:iam::123456789012:role/app --role-session-name cli", true, []string{`"Arn": "arn:aws:sts::123456789012:assumed-role/app/cli"`, `"AccessKeyId": "ASIA`}},
+		{"sts assume-role --role-arn arn:aws:iam::000000000000:role/app --role-session-name cli", true, []string{`"Arn": "arn:aws:sts::000000000000:assumed-role/app/cli"`, `"AccessKeyId": "ASIA`}},
 		{"sts get-access-key-info --access-key-id AKIAIOSFODNN7EXAMPLE", true, []string{`"Account": "000000000000"`}},
-		{"sts assume-role --role-arn arn:aws:iam::123456789012:role/app --role-session-name bad!name", false, []string{"ValidationError", "roleSessionName"}},
+		{"sts assume-role --role-arn arn:aws:iam::000000000000:role/app --role-session-name bad!name", false, []string{"ValidationError", "roleSessionName"}},
 	}
 	for _, c := range cases {
 		t.Run(c.args, func(t *testing.T) {

@@ -52,7 +52,7 @@ func sessionToken() string {
 }
 
 // duration checks DurationSeconds against AWS's bounds for an operation.
-func duration(in *int64, def, max time.Duration, op string) (time.Duration, error) {
+func duration(in *int64, def, max time.Duration) (time.Duration, error) {
 	if in == nil {
 		return def, nil
 	}
@@ -96,7 +96,7 @@ func (s *Service) assume(ctx context.Context, roleARN, sessionName string, durat
 			maxDur = m
 		}
 	}
-	d, err := duration(durationSeconds, time.Hour, maxDur, "AssumeRole")
+	d, err := duration(durationSeconds, time.Hour, maxDur)
 	if err != nil {
 		return identity.Principal{}, 0, nil, err
 	}

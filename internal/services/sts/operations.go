@@ -86,7 +86,7 @@ func (s *Service) GetSessionToken(ctx context.Context, in *GetSessionTokenReques
 		// AWS: temporary credentials cannot call GetSessionToken.
 		return nil, awserr.New("AccessDenied", 403, "Cannot call GetSessionToken with session credentials")
 	}
-	d, err := duration(in.DurationSeconds, 12*time.Hour, 36*time.Hour, "GetSessionToken")
+	d, err := duration(in.DurationSeconds, 12*time.Hour, 36*time.Hour)
 	if err != nil {
 		return nil, err
 	}
@@ -101,7 +101,7 @@ func (s *Service) GetSessionToken(ctx context.Context, in *GetSessionTokenReques
 // https://docs.aws.amazon.com/STS/latest/APIReference/API_GetFederationToken.html
 func (s *Service) GetFederationToken(ctx context.Context, in *GetFederationTokenRequest) (*GetFederationTokenResponse, error) {
 	info := reqctx.From(ctx)
-	d, err := duration(in.DurationSeconds, 12*time.Hour, 36*time.Hour, "GetFederationToken")
+	d, err := duration(in.DurationSeconds, 12*time.Hour, 36*time.Hour)
 	if err != nil {
 		return nil, err
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
@@ -48,10 +49,36 @@ func TestGetCallerIdentityAccounts(t *testing.T) {
 	_ = cfg
 }
 
+// trust lets any principal assume a role.
+const trust = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole"}]}`
+
+// createRole makes a role in another account, signing as that account.
+func createRole(t *testing.T, url, account, path, name string, maxSession int32) {
+	t.Helper()
+	_, err := iam.NewFromConfig(testutil.AWSConfig(url, account)).CreateRole(context.Background(), &iam.CreateRoleInput{
+		RoleName: aws.String(name), Path: aws.String(path), AssumeRolePolicyDocument: aws.String(trust), MaxSessionDuration: aws.Int32(maxSession),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestAssumeRoleCredentialsActAsTheRole(t *testing.T) {
-	cfg, _ := testutil.NewServer(t)
+	cfg, srv := testutil.NewServer(t)
 	ctx := context.Background()
 	client := sts.NewFromConfig(cfg)
+	createRole(t, srv.URL, "210987654321", "/deploy/", "ci", 3600)
+	// AWS: a role that does not exist cannot be assumed.
+	_, err := client.AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String("arn:aws:iam::210987654321:role/missing"), RoleSessionName: aws.String("s1")})
+	var denied smithy.APIError
+	if !errors.As(err, &denied) || denied.ErrorCode() != "AccessDenied" {
+		t.Fatalf("assuming a missing role: %v", err)
+	}
+	// AWS: a session may not outlast the role's MaxSessionDuration.
+	_, err = client.AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String("arn:aws:iam::210987654321:role/deploy/ci"), RoleSessionName: aws.String("s1"), DurationSeconds: aws.Int32(7200)})
+	if !errors.As(err, &denied) || denied.ErrorCode() != "ValidationError" {
+		t.Fatalf("a session longer than the role allows: %v", err)
+	}
 	out, err := client.AssumeRole(ctx, &sts.AssumeRoleInput{
 		RoleArn:         aws.String("arn:aws:iam::210987654321:role/deploy/ci"),
 		RoleSessionName: aws.String("build-42"),
@@ -61,6 +88,9 @@ func TestAssumeRoleCredentialsActAsTheRole(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := out.Credentials
+	if !strings.HasPrefix(aws.ToString(out.AssumedRoleUser.AssumedRoleId), "AROA") {
+		t.Errorf("assumed role id %s does not carry the role's id", aws.ToString(out.AssumedRoleUser.AssumedRoleId))
+	}
 	if !strings.HasPrefix(aws.ToString(c.AccessKeyId), "ASIA") || len(aws.ToString(c.SecretAccessKey)) != 40 || c.Expiration == nil {
 		t.Fatalf("credentials %+v", c)
 	}
