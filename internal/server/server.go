@@ -148,8 +148,13 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 func (s *Server) shutdown() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	err := s.http.Shutdown(ctx)
-	return errors.Join(err, s.Close())
+	if err := s.http.Shutdown(ctx); err != nil {
+		// A client holding a connection it never used, or a long poll, keeps
+		// Shutdown waiting; after the grace period such connections are cut.
+		s.log.Warn("closing connections still open after the grace period", "err", err)
+		_ = s.http.Close()
+	}
+	return s.Close()
 }
 
 // Close releases services and the state store without serving any more. It

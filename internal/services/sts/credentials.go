@@ -28,6 +28,7 @@ func (s *Service) issue(ctx context.Context, p identity.Principal, d time.Durati
 	sess.Principal.AccessKeyID = sess.AccessKeyID
 	err := s.db.Update(ctx, func(tx *state.Tx) error {
 		s.sessions.Put(tx, global, sess.AccessKeyID, sess)
+		s.expiring.Put(tx, global, expiryKey(sess.Expiration, sess.AccessKeyID), sess.AccessKeyID)
 		return nil
 	})
 	if err != nil {

@@ -10,6 +10,7 @@ package sts
 
 import (
 	"context"
+	"log/slog"
 	"time"
 
 	"haneul/internal/clock"
@@ -28,11 +29,15 @@ type Roles interface {
 
 // Service is the STS service.
 type Service struct {
-	db        *state.DB
-	sessions  *state.Table[session]
+	db       *state.DB
+	sessions *state.Table[session]
+	// expiring indexes sessions by expiration ("<RFC 3339 time>/<key id>"), so
+	// the sweeper reads only the sessions that are due.
+	expiring  *state.Table[string]
 	clock     clock.Clock
 	roles     Roles
 	directory *identity.Directory
+	logger    *slog.Logger
 }
 
 // session is a set of temporary credentials and the principal they act as.
@@ -50,7 +55,7 @@ var global = state.Scope{}
 // New returns the STS service; roles may be nil (every role then exists).
 func New(deps service.Deps, roles Roles) *Service {
 	db := deps.Store.DB("sts")
-	s := &Service{db: db, sessions: state.NewTable[session](db, "sessions"), clock: deps.Clock, roles: roles, directory: deps.Identity}
+	s := &Service{db: db, sessions: state.NewTable[session](db, "sessions"), expiring: state.NewTable[string](db, "expiring"), clock: deps.Clock, roles: roles, directory: deps.Identity, logger: deps.Logger}
 	deps.Identity.Add(s)
 	return s
 }
