@@ -2,7 +2,9 @@ package server
 
 import (
 	"haneul/internal/service"
+	"haneul/internal/services/budgets"
 	"haneul/internal/services/iam"
+	"haneul/internal/services/ssm"
 	"haneul/internal/services/sts"
 )
 
@@ -12,5 +14,7 @@ func services(deps service.Deps) []service.Service {
 	return []service.Service{
 		iamSvc,
 		sts.New(deps, iamSvc), // STS assumes IAM's roles
+		ssm.New(deps),
+		budgets.New(deps),
 	}
 }
