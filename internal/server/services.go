@@ -4,6 +4,7 @@ import (
 	"haneul/internal/service"
 	"haneul/internal/services/budgets"
 	"haneul/internal/services/iam"
+	"haneul/internal/services/s3"
 	"haneul/internal/services/ssm"
 	"haneul/internal/services/sts"
 )
@@ -16,5 +17,6 @@ func services(deps service.Deps) []service.Service {
 		sts.New(deps, iamSvc), // STS assumes IAM's roles
 		ssm.New(deps),
 		budgets.New(deps),
+		s3.MustNew(deps),
 	}
 }

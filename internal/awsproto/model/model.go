@@ -83,6 +83,9 @@ type Operation struct {
 	Input  *ShapeRef   `json:"input"`
 	Output *ShapeRef   `json:"output"`
 	Errors []*ShapeRef `json:"errors"`
+	// Deprecated marks an operation superseded by another, possibly on the
+	// same route (S3's GetBucketLifecycle by GetBucketLifecycleConfiguration).
+	Deprecated bool `json:"deprecated"`
 	// Endpoint carries a host prefix some operations are sent to.
 	Endpoint *struct {
 		HostPrefix string `json:"hostPrefix"`

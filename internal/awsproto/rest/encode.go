@@ -57,6 +57,11 @@ func Encode(w http.ResponseWriter, req *awsproto.Request, op *model.Operation, o
 		if body, stream, contentType, err = encodeBody(req, op.Output, out, f); err != nil {
 			return fmt.Errorf("rest: %s output: %w", op.Name, err)
 		}
+		// A streaming payload may carry its own status: S3's ranged GetObject
+		// answers 206, which its output shape has no member for.
+		if sc, ok := stream.(interface{ HTTPStatus() int }); ok && sc.HTTPStatus() != 0 {
+			status = sc.HTTPStatus()
+		}
 	}
 	if req.RequestID != "" && h.Get(awsproto.HeaderRequestID) == "" {
 		h.Set(awsproto.HeaderRequestID, req.RequestID)
@@ -152,6 +157,11 @@ func headerString(m *model.ShapeRef, v any) (string, error) {
 	return strings.Join(parts, ","), nil
 }
 
+// setPrefixHeaders writes a map as prefixed headers, names as the model
+// spells them and not canonicalised.
+//
+// AWS: S3 sends user metadata as lower-case x-amz-meta-* names, and
+// botocore keeps the case of the rest of the name as received.
 func setPrefixHeaders(h http.Header, prefix string, v any) error {
 	switch m := v.(type) {
 	case map[string]any:
@@ -160,11 +170,11 @@ func setPrefixHeaders(h http.Header, prefix string, v any) error {
 			if !ok {
 				return fmt.Errorf("header %s%s: %T is not a string", prefix, k, e)
 			}
-			h.Set(prefix+k, s)
+			h[prefix+k] = []string{s}
 		}
 	case map[string]string:
 		for k, s := range m {
-			h.Set(prefix+k, s)
+			h[prefix+k] = []string{s}
 		}
 	default:
 		return fmt.Errorf("%T is not a map", v)

@@ -71,7 +71,14 @@ func NewRouter(svc *model.Service) *Router {
 	// buckets are served on another endpoint, so ListBuckets must win.
 	for _, m := range r.byMethod {
 		for _, routes := range m {
-			sort.Slice(routes, func(i, j int) bool { return routes[i].op.Name < routes[j].op.Name })
+			// AWS: a deprecated operation sharing a route with its successor
+			// (S3 Get/PutBucketLifecycle, Get/PutBucketNotification) loses to it.
+			sort.Slice(routes, func(i, j int) bool {
+				if a, b := routes[i].op.Deprecated, routes[j].op.Deprecated; a != b {
+					return b
+				}
+				return routes[i].op.Name < routes[j].op.Name
+			})
 		}
 	}
 	return r

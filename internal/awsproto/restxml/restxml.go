@@ -53,8 +53,32 @@ func (c *Codec) Encode(w http.ResponseWriter, req *awsproto.Request, out map[str
 	}
 	if isS3(req.Service) {
 		s3Headers(w.Header(), req)
+		if op.Name == "GetBucketLocation" {
+			return bucketLocation(w, out)
+		}
 	}
 	return rest.Encode(w, req, op, out, Format{})
+}
+
+// bucketLocation writes S3's GetBucketLocation answer.
+//
+// AWS: the body is a bare <LocationConstraint> root element holding the
+// region (empty for us-east-1), not a wrapper around it; botocore and the
+// Go SDK read the root element's text.
+func bucketLocation(w http.ResponseWriter, out map[string]any) error {
+	var b bytes.Buffer
+	b.WriteString(xml.Header)
+	b.WriteString(`<LocationConstraint xmlns="http://s3.amazonaws.com/doc/2006-03-01/">`)
+	if v, ok := out["LocationConstraint"].(string); ok {
+		_ = xml.EscapeText(&b, []byte(v))
+	}
+	b.WriteString("</LocationConstraint>")
+	h := w.Header()
+	h.Set("Content-Type", "application/xml")
+	h.Set("Content-Length", strconv.Itoa(b.Len()))
+	w.WriteHeader(http.StatusOK)
+	_, err := w.Write(b.Bytes())
+	return err
 }
 
 // EncodeError writes e in S3's <Error> shape for S3 and in the
