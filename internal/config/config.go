@@ -24,11 +24,14 @@ type Config struct {
 	Account string
 	// LogLevel is debug, info, warn or error.
 	LogLevel string
+	// DNSListen is the address of the DNS server (UDP and TCP) that answers
+	// for Route 53's zones and haneul's own names; "" or "off" disables it.
+	DNSListen string
 }
 
 // Default returns the configuration haneul runs with when told nothing.
 func Default() Config {
-	return Config{Listen: "127.0.0.1:4566", Region: "ap-northeast-2", Account: identity.DefaultAccount, LogLevel: "info"}
+	return Config{Listen: "127.0.0.1:4566", Region: "ap-northeast-2", Account: identity.DefaultAccount, LogLevel: "info", DNSListen: "127.0.0.1:5353"}
 }
 
 // FromEnv overlays HANEUL_* variables on c.
@@ -43,6 +46,7 @@ func (c Config) FromEnv(getenv func(string) string) Config {
 	set(&c.Region, "HANEUL_REGION")
 	set(&c.Account, "HANEUL_ACCOUNT_ID")
 	set(&c.LogLevel, "HANEUL_LOG_LEVEL")
+	set(&c.DNSListen, "HANEUL_DNS_LISTEN")
 	return c
 }
 
@@ -53,6 +57,7 @@ func (c *Config) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.Region, "region", c.Region, "region of requests that name none (HANEUL_REGION)")
 	fs.StringVar(&c.Account, "account", c.Account, "account of requests whose credentials name none (HANEUL_ACCOUNT_ID)")
 	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error (HANEUL_LOG_LEVEL)")
+	fs.StringVar(&c.DNSListen, "dns-listen", c.DNSListen, "address of the DNS server for Route 53 zones and haneul names; \"\" or off disables it (HANEUL_DNS_LISTEN)")
 }
 
 // Validate reports the first invalid setting.

@@ -168,7 +168,10 @@ func (g *Gateway) serve(w http.ResponseWriter, req *awsproto.Request, info *reqc
 	ctx := reqctx.With(r.Context(), info)
 	if registered {
 		if p, ok := entry.Service.(service.Preparer); ok {
-			p.Prepare(ctx, op.Name, r, in)
+			if err := p.Prepare(ctx, op.Name, r, in); err != nil {
+				g.fail(w, req, asAWS(g.Logger, err))
+				return
+			}
 		}
 	}
 	if op.Input != nil {

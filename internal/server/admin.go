@@ -1,11 +1,14 @@
 package server
 
 import (
+	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"strings"
 
 	"haneul/internal/awsproto/model"
+	"haneul/internal/dataplane/dns"
 	"haneul/internal/service"
 	"haneul/internal/version"
 )
@@ -15,8 +18,33 @@ import (
 //	GET  /_haneul/health          version, services, status
 //	POST /_haneul/reset[?service=] drop all state (or one service's)
 //	POST /moto-api/reset          the same, for suites written for moto's server mode
+//	GET  /_haneul/hosts           /etc/hosts lines for every name haneul's DNS answers
+//	GET  /_haneul/ca.pem          the local CA that signs ACM certificates, to trust
 func (s *Server) admin(w http.ResponseWriter, r *http.Request) {
 	switch {
+	case r.URL.Path == "/_haneul/hosts" && r.Method == http.MethodGet:
+		a, ok := lookup[interface{ Authority() *dns.Authority }](s, "route53")
+		if !ok {
+			writeJSON(w, http.StatusNotFound, map[string]any{"status": "error", "message": "route53 is not running"})
+			return
+		}
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		_ = a.Authority().Hosts(w)
+	case r.URL.Path == "/_haneul/ca.pem" && r.Method == http.MethodGet:
+		c, ok := lookup[interface {
+			CAPEM(context.Context) (string, error)
+		}](s, "acm")
+		if !ok {
+			writeJSON(w, http.StatusNotFound, map[string]any{"status": "error", "message": "acm is not running"})
+			return
+		}
+		pem, err := c.CAPEM(r.Context())
+		if err != nil {
+			writeJSON(w, http.StatusInternalServerError, map[string]any{"status": "error", "message": err.Error()})
+			return
+		}
+		w.Header().Set("Content-Type", "application/x-pem-file")
+		_, _ = io.WriteString(w, pem)
 	case r.URL.Path == "/_haneul/health" && (r.Method == http.MethodGet || r.Method == http.MethodHead):
 		services := map[string]string{}
 		for _, n := range s.registry.Names() {
@@ -85,4 +113,15 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	_ = enc.Encode(v)
+}
+
+// lookup returns the named service as T, when it runs and implements T.
+func lookup[T any](s *Server, name string) (T, bool) {
+	var zero T
+	e, ok := s.registry.Lookup(name)
+	if !ok {
+		return zero, false
+	}
+	v, ok := e.Service.(T)
+	return v, ok
 }

@@ -15,6 +15,7 @@ import (
 	"haneul/internal/awsproto/model"
 	"haneul/internal/clock"
 	"haneul/internal/config"
+	"haneul/internal/dataplane/dns"
 	"haneul/internal/gateway"
 	"haneul/internal/identity"
 	"haneul/internal/service"
@@ -31,6 +32,7 @@ type Server struct {
 	started  time.Time
 
 	http   *http.Server
+	dns    *dns.Server // nil when disabled or its port was taken
 	cancel context.CancelFunc
 }
 
@@ -125,6 +127,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 			}
 		}
 	}
+	s.startDNS()
 	s.http = &http.Server{
 		Handler:           s.Handler(),
 		ReadHeaderTimeout: 30 * time.Second,
@@ -164,6 +167,9 @@ func (s *Server) Close() error {
 		s.cancel()
 	}
 	var errs []error
+	if s.dns != nil {
+		errs = append(errs, s.dns.Close())
+	}
 	for _, e := range s.registry.Entries() {
 		if c, ok := e.Service.(service.Closer); ok {
 			errs = append(errs, c.Close())
@@ -171,6 +177,26 @@ func (s *Server) Close() error {
 	}
 	errs = append(errs, s.store.Close())
 	return errors.Join(errs...)
+}
+
+// startDNS starts the DNS server over Route 53's zones and the names
+// services register, on cfg.DNSListen. A taken port is logged, not fatal:
+// the AWS endpoint matters more than the resolver beside it.
+func (s *Server) startDNS() {
+	if s.cfg.DNSListen == "" || s.cfg.DNSListen == "off" {
+		return
+	}
+	src, ok := lookup[interface{ Authority() *dns.Authority }](s, "route53")
+	if !ok {
+		return
+	}
+	srv, err := dns.Listen(s.cfg.DNSListen, src.Authority(), s.log)
+	if err != nil {
+		s.log.Warn("DNS server not started", "addr", s.cfg.DNSListen, "err", err)
+		return
+	}
+	s.dns = srv
+	s.log.Info("haneul DNS listening", "addr", srv.Addr())
 }
 
 // Run listens on cfg.Listen and serves until ctx ends.

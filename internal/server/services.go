@@ -2,9 +2,14 @@ package server
 
 import (
 	"haneul/internal/service"
+	"haneul/internal/services/acm"
 	"haneul/internal/services/budgets"
+	"haneul/internal/services/dynamodb"
+	"haneul/internal/services/dynamodbstreams"
 	"haneul/internal/services/iam"
+	"haneul/internal/services/route53"
 	"haneul/internal/services/s3"
+	"haneul/internal/services/sqs"
 	"haneul/internal/services/ssm"
 	"haneul/internal/services/sts"
 )
@@ -12,11 +17,18 @@ import (
 // services builds every service haneul runs. Adding a service means adding it here.
 func services(deps service.Deps) []service.Service {
 	iamSvc := iam.New(deps)
+	ddb := dynamodb.New(deps)
+	r53 := route53.New(deps) // its DNS names registry is for other services; ACM validates through it
 	return []service.Service{
 		iamSvc,
 		sts.New(deps, iamSvc), // STS assumes IAM's roles
 		ssm.New(deps),
 		budgets.New(deps),
+		sqs.New(deps),
 		s3.MustNew(deps),
+		ddb,
+		dynamodbstreams.New(deps, ddb),
+		r53,
+		acm.New(deps, r53), // DNS validation reads Route 53's zones
 	}
 }

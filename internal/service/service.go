@@ -55,9 +55,10 @@ type Resetter interface {
 // Preparer is implemented by services whose requests carry input outside
 // the places the model names, for example SQS's query clients, which send the
 // queue URL as the request path. Prepare runs before validation and may add
-// members to in.
+// or rewrite members of in; an error it returns is the answer, in place of
+// the model's generic constraint error (SQS's InvalidAttributeName, say).
 type Preparer interface {
-	Prepare(ctx context.Context, op string, r *http.Request, in map[string]any)
+	Prepare(ctx context.Context, op string, r *http.Request, in map[string]any) error
 }
 
 // Typed adapts a handler over generated structs to a Handler.

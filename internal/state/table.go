@@ -113,6 +113,16 @@ func (t *Table[T]) Ascend(tx *Tx, sc Scope, from string, fn func(key string, v T
 	})
 }
 
+// Descend calls fn for each record of scope sc with key <= from, in reverse
+// key order, until fn returns false: a backwards page is a seek and a walk,
+// as a forward one is.
+func (t *Table[T]) Descend(tx *Tx, sc Scope, from string, fn func(key string, v T) bool) {
+	tx.check(t.db, false)
+	t.tree.DescendLessOrEqual(entry[T]{sc: sc, key: from}, func(e entry[T]) bool {
+		return e.sc == sc && fn(e.key, e.v)
+	})
+}
+
 // AscendPrefix calls fn for each record of scope sc whose key has the given
 // prefix, in key order, until fn returns false.
 func (t *Table[T]) AscendPrefix(tx *Tx, sc Scope, prefix string, fn func(key string, v T) bool) {

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -63,6 +64,11 @@ func start(t testing.TB, args ...string) *haneul {
 func startAt(t testing.TB, addr string, args ...string) *haneul {
 	t.Helper()
 	h := &haneul{Addr: addr, URL: "http://" + addr, log: &strings.Builder{}}
+	if !slices.Contains(args, "--dns-listen") {
+		// Tests that need haneul's DNS server pick a free port for it; the
+		// others leave the default port to whoever uses it.
+		args = append(args, "--dns-listen", "off")
+	}
 	h.cmd = exec.Command(binary, append([]string{"serve", "--listen", addr, "--log-level", "warn"}, args...)...)
 	h.cmd.Stdout, h.cmd.Stderr = h.log, h.log
 	if err := h.cmd.Start(); err != nil {

@@ -43,6 +43,7 @@ func NewServer(t testing.TB, opts ...Option) (aws.Config, *Server) {
 	t.Helper()
 	cfg := config.Default()
 	cfg.Listen = "127.0.0.1:0"
+	cfg.DNSListen = "" // tests that need the DNS server choose its port
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	if testing.Verbose() {
 		logger = slog.New(slog.NewTextHandler(&testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))

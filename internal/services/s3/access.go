@@ -36,8 +36,12 @@ func fromCtx(ctx context.Context) *extra {
 	return &extra{}
 }
 
-// Prepare implements service.Preparer.
-func (s *Service) Prepare(ctx context.Context, op string, r *http.Request, in map[string]any) {
+// Service implements service.Preparer: a compile-time check.
+var _ service.Preparer = (*Service)(nil)
+
+// Prepare reads what the model does not place: presigned-URL expiry and
+// CreateBucket's location constraint, which S3 checks with its own errors.
+func (s *Service) Prepare(ctx context.Context, op string, r *http.Request, in map[string]any) error {
 	e := &extra{}
 	q := r.URL.Query()
 	// AWS: a presigned SigV4 URL is valid for X-Amz-Expires seconds from X-Amz-Date.
@@ -63,6 +67,7 @@ func (s *Service) Prepare(ctx context.Context, op string, r *http.Request, in ma
 		}
 	}
 	in[extraKey] = e
+	return nil
 }
 
 // guard wraps a handler: expired presigned URLs are refused, and callers
