@@ -3,12 +3,15 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"haneul/internal/awsproto/model"
 	"haneul/internal/dataplane/dns"
+	"haneul/internal/network"
 	"haneul/internal/service"
 	"haneul/internal/version"
 )
@@ -20,8 +23,12 @@ import (
 //	POST /moto-api/reset          the same, for suites written for moto's server mode
 //	GET  /_haneul/hosts           /etc/hosts lines for every name haneul's DNS answers
 //	GET  /_haneul/ca.pem          the local CA that signs ACM certificates, to trust
+//	GET  /_haneul/explain?from=&to=&port=[&protocol=tcp&account=&region=]
+//	                              can from reach to? hop by hop, like Reachability Analyzer
 func (s *Server) admin(w http.ResponseWriter, r *http.Request) {
 	switch {
+	case r.URL.Path == "/_haneul/explain" && r.Method == http.MethodGet:
+		s.explain(w, r)
 	case r.URL.Path == "/_haneul/hosts" && r.Method == http.MethodGet:
 		a, ok := lookup[interface{ Authority() *dns.Authority }](s, "route53")
 		if !ok {
@@ -113,6 +120,52 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	_ = enc.Encode(v)
+}
+
+// explain answers whether one point of a VPC network reaches another, and
+// which route table, gateway, security group or network ACL decides it.
+func (s *Server) explain(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	fail := func(status int, format string, args ...any) {
+		writeJSON(w, status, map[string]any{"status": "error", "message": fmt.Sprintf(format, args...)})
+	}
+	src, ok := lookup[network.Source](s, "ec2")
+	if !ok {
+		fail(http.StatusNotFound, "ec2 is not running")
+		return
+	}
+	from, err := network.ParsePoint(q.Get("from"))
+	if err != nil {
+		fail(http.StatusBadRequest, "from: %v", err)
+		return
+	}
+	to, err := network.ParsePoint(q.Get("to"))
+	if err != nil {
+		fail(http.StatusBadRequest, "to: %v", err)
+		return
+	}
+	port, err := strconv.Atoi(q.Get("port"))
+	if err != nil || port < 0 || port > 65535 {
+		fail(http.StatusBadRequest, "port: want a number from 0 to 65535, got %q", q.Get("port"))
+		return
+	}
+	protocol := q.Get("protocol")
+	if protocol == "" {
+		protocol = "tcp"
+	}
+	account, region := q.Get("account"), q.Get("region")
+	if account == "" {
+		account = s.cfg.Account
+	}
+	if region == "" {
+		region = s.cfg.Region
+	}
+	v, err := network.ExplainFrom(r.Context(), src, account, region, network.Query{From: from, To: to, Protocol: protocol, Port: port})
+	if err != nil {
+		fail(http.StatusBadRequest, "%v", err)
+		return
+	}
+	writeJSON(w, http.StatusOK, v)
 }
 
 // lookup returns the named service as T, when it runs and implements T.

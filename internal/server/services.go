@@ -4,9 +4,12 @@ import (
 	"haneul/internal/service"
 	"haneul/internal/services/acm"
 	"haneul/internal/services/budgets"
+	"haneul/internal/services/cloudwatch"
 	"haneul/internal/services/dynamodb"
 	"haneul/internal/services/dynamodbstreams"
+	"haneul/internal/services/ec2"
 	"haneul/internal/services/iam"
+	"haneul/internal/services/logs"
 	"haneul/internal/services/route53"
 	"haneul/internal/services/s3"
 	"haneul/internal/services/sqs"
@@ -28,6 +31,9 @@ func services(deps service.Deps) []service.Service {
 		s3.MustNew(deps),
 		ddb,
 		dynamodbstreams.New(deps, ddb),
+		ec2.New(deps),
+		cloudwatch.New(deps),
+		logs.New(deps),
 		r53,
 		acm.New(deps, r53), // DNS validation reads Route 53's zones
 	}
