@@ -78,9 +78,9 @@ func NewServer(t testing.TB, opts ...Option) (aws.Config, *Server) {
 // AWSConfig is an aws.Config for the endpoint, signing with accessKey.
 func AWSConfig(url, accessKey string) aws.Config {
 	return aws.Config{
-		Region:           "ap-northeast-2",
-		Credentials:      credentials.NewStaticCredentialsProvider(accessKey, "test", ""),
-		BaseEndpoint:     aws.String(url),
+		Region:       "ap-northeast-2",
+		Credentials:  credentials.NewStaticCredentialsProvider(accessKey, "test", ""),
+		BaseEndpoint: aws.String(url),
 	}
 }
 
