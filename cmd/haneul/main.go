@@ -22,9 +22,11 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 
 	"haneul/internal/awsproto/model"
 	"haneul/internal/config"
+	"haneul/internal/logbuf"
 	"haneul/internal/server"
 	"haneul/internal/version"
 )
@@ -67,7 +69,10 @@ func serve(args []string) error {
 		return err
 	}
 	level, _ := cfg.Level()
-	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+	// One log line per request: batched, so logging costs no system call per request.
+	logs := logbuf.New(os.Stderr, 100*time.Millisecond)
+	defer logs.Close()
+	logger := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: level}))
 	slog.SetDefault(logger)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
