@@ -9,10 +9,12 @@ run: ## start haneul on 127.0.0.1:4566
 build:
 	$(GO) build -o bin/haneul ./cmd/haneul
 
+# The e2e package drives Terraform for several minutes, past go test's default
+# 10-minute limit per package; its Terraform tests run side by side.
 test: ## every test: unit, integration (in-process server + aws-sdk-go-v2), e2e (aws-cli, boto3, Terraform)
-	$(GO) test ./...
+	$(GO) test $(TESTFLAGS) -timeout 60m -parallel 4 ./...
 
-test-short: ## unit and integration tests only
+test-short: ## unit and integration tests only (skips the e2e tests that drive the binary)
 	$(GO) test -short ./...
 
 vet:

@@ -97,6 +97,7 @@ func TestCloudWatchBoto3(t *testing.T) {
 // retention, a log stream, a metric filter and a dashboard; re-plans clean;
 // destroys.
 func TestTerraformCloudWatch(t *testing.T) {
+	t.Parallel() // Terraform mostly waits on its provider; the e2e package runs these side by side
 	h := start(t)
 	tf := newTerraform(t, h, "cloudwatch")
 	tf.applyReplan()

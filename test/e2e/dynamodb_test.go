@@ -17,6 +17,7 @@ import (
 // TestTerraformDynamoDB applies tables with a GSI, TTL, a stream and PITR,
 // re-plans with no changes, destroys them, and checks nothing is left.
 func TestTerraformDynamoDB(t *testing.T) {
+	t.Parallel() // Terraform mostly waits on its provider; the e2e package runs these side by side
 	h := start(t)
 	tf := newTerraform(t, h, "dynamodb")
 	tf.applyReplan()

@@ -129,6 +129,7 @@ func TestRoute53CLI(t *testing.T) {
 // and alias records, and an ACM certificate validated through Route 53
 // (aws_acm_certificate_validation waits for ISSUED); re-plans clean; destroys.
 func TestTerraformRoute53ACM(t *testing.T) {
+	t.Parallel() // Terraform mostly waits on its provider; the e2e package runs these side by side
 	need(t, "terraform")
 	dnsAddr := freeAddr(t)
 	h := start(t, "--dns-listen", dnsAddr)

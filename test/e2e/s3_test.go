@@ -204,6 +204,7 @@ func peakRSS(t *testing.T, pid int) int64 {
 // aws_s3_bucket_* resources, re-plans (no changes), checks the public and
 // private objects anonymously, and destroys.
 func TestTerraformS3(t *testing.T) {
+	t.Parallel() // Terraform mostly waits on its provider; the e2e package runs these side by side
 	need(t, "terraform")
 	h := start(t)
 	work := t.TempDir()

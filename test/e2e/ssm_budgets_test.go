@@ -81,6 +81,7 @@ func TestSSMBudgetsCLI(t *testing.T) {
 // budget with an e-mail alert, checks that a second plan is empty, destroys
 // everything and checks that nothing is left.
 func TestTerraformSSMBudgets(t *testing.T) {
+	t.Parallel() // Terraform mostly waits on its provider; the e2e package runs these side by side
 	need(t, "terraform")
 	need(t, "aws")
 	h := start(t)

@@ -10,6 +10,7 @@ import (
 // checks that a second plan has nothing to change, reads it back with the
 // AWS CLI, and destroys it, leaving nothing behind but the default VPC.
 func TestTerraformEC2Coupon(t *testing.T) {
+	t.Parallel() // Terraform mostly waits on its provider; the e2e package runs these side by side
 	need(t, "aws")
 	h := start(t)
 	tf := newTerraform(t, h, "ec2_coupon")

@@ -15,6 +15,7 @@ import (
 // that a second plan has nothing to change (every attribute read back as
 // written), destroys it, and checks that nothing is left behind.
 func TestTerraformIAM(t *testing.T) {
+	t.Parallel() // Terraform mostly waits on its provider; the e2e package runs these side by side
 	h := start(t)
 	tf := newTerraform(t, h, "iam")
 	tf.applyReplan()

@@ -16,6 +16,7 @@ import (
 // encrypted queue and a queue policy, checks that a second plan has nothing
 // to change, destroys them and checks that no queue is left.
 func TestTerraformSQS(t *testing.T) {
+	t.Parallel() // Terraform mostly waits on its provider; the e2e package runs these side by side
 	need(t, "terraform")
 	h := start(t)
 	tf := newTerraform(t, h, "sqs")
