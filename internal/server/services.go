@@ -8,6 +8,7 @@ import (
 	"haneul/internal/services/dynamodb"
 	"haneul/internal/services/dynamodbstreams"
 	"haneul/internal/services/ec2"
+	"haneul/internal/services/elbv2"
 	"haneul/internal/services/iam"
 	"haneul/internal/services/logs"
 	"haneul/internal/services/route53"
@@ -21,6 +22,7 @@ import (
 func services(deps service.Deps) []service.Service {
 	iamSvc := iam.New(deps)
 	ddb := dynamodb.New(deps)
+	ec2Svc := ec2.New(deps)
 	r53 := route53.New(deps) // its DNS names registry is for other services; ACM validates through it
 	return []service.Service{
 		iamSvc,
@@ -31,7 +33,8 @@ func services(deps service.Deps) []service.Service {
 		s3.MustNew(deps),
 		ddb,
 		dynamodbstreams.New(deps, ddb),
-		ec2.New(deps),
+		ec2Svc,
+		elbv2.New(deps, ec2Svc, r53.Names()), // ELBv2 checks EC2 subnets/instances, publishes DNS names
 		cloudwatch.New(deps),
 		logs.New(deps),
 		r53,
