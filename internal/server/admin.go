@@ -13,6 +13,7 @@ import (
 	"haneul/internal/dataplane/dns"
 	"haneul/internal/network"
 	"haneul/internal/service"
+	"haneul/internal/services/sns"
 	"haneul/internal/version"
 )
 
@@ -23,12 +24,31 @@ import (
 //	POST /moto-api/reset          the same, for suites written for moto's server mode
 //	GET  /_haneul/hosts           /etc/hosts lines for every name haneul's DNS answers
 //	GET  /_haneul/ca.pem          the local CA that signs ACM certificates, to trust
+//	GET  /_haneul/sns/deliveries[?account=&region=]   messages SNS recorded (e-mail, SMS, push, …)
 //	GET  /_haneul/explain?from=&to=&port=[&protocol=tcp&account=&region=]
 //	                              can from reach to? hop by hop, like Reachability Analyzer
 func (s *Server) admin(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case r.URL.Path == "/_haneul/explain" && r.Method == http.MethodGet:
 		s.explain(w, r)
+	case r.URL.Path == "/_haneul/sns/deliveries" && r.Method == http.MethodGet:
+		// What SNS delivered where haneul has no real endpoint: e-mail, SMS,
+		// mobile push, Lambda and Firehose messages, confirmations, HTTP results.
+		d, ok := lookup[interface {
+			Deliveries(account, region string) []sns.Delivery
+		}](s, "sns")
+		if !ok {
+			writeJSON(w, http.StatusNotFound, map[string]any{"status": "error", "message": "sns is not running"})
+			return
+		}
+		account, region := r.URL.Query().Get("account"), r.URL.Query().Get("region")
+		if account == "" {
+			account = s.cfg.Account
+		}
+		if region == "" {
+			region = s.cfg.Region
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"Deliveries": d.Deliveries(account, region)})
 	case r.URL.Path == "/_haneul/hosts" && r.Method == http.MethodGet:
 		a, ok := lookup[interface{ Authority() *dns.Authority }](s, "route53")
 		if !ok {

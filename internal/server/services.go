@@ -13,6 +13,7 @@ import (
 	"haneul/internal/services/logs"
 	"haneul/internal/services/route53"
 	"haneul/internal/services/s3"
+	"haneul/internal/services/sns"
 	"haneul/internal/services/sqs"
 	"haneul/internal/services/ssm"
 	"haneul/internal/services/sts"
@@ -22,6 +23,7 @@ import (
 func services(deps service.Deps) []service.Service {
 	iamSvc := iam.New(deps)
 	ddb := dynamodb.New(deps)
+	sqsSvc := sqs.New(deps)
 	ec2Svc := ec2.New(deps)
 	r53 := route53.New(deps) // its DNS names registry is for other services; ACM validates through it
 	return []service.Service{
@@ -29,7 +31,8 @@ func services(deps service.Deps) []service.Service {
 		sts.New(deps, iamSvc), // STS assumes IAM's roles
 		ssm.New(deps),
 		budgets.New(deps),
-		sqs.New(deps),
+		sqsSvc,
+		sns.New(deps, sqsSvc), // SNS delivers to SQS subscriptions
 		s3.MustNew(deps),
 		ddb,
 		dynamodbstreams.New(deps, ddb),
