@@ -75,11 +75,11 @@ func New(cfg config.Config, opts ...Option) (*Server, error) {
 	models := model.NewLoader()
 	registry := service.NewRegistry()
 	for _, svc := range services(deps) {
-		m, err := models.Load(svc.Name())
-		if err != nil {
-			return nil, err
+		e, ok := catalog.Lookup(svc.Name())
+		if !ok {
+			return nil, fmt.Errorf("server: no vendored model for service %s", svc.Name())
 		}
-		registry.Register(svc, m)
+		registry.Register(svc, e)
 	}
 	if err := store.Open(); err != nil {
 		return nil, fmt.Errorf("server: open state: %w", err)

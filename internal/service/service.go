@@ -79,10 +79,9 @@ func Typed[I, O any](f func(context.Context, *I) (*O, error)) Handler {
 	}
 }
 
-// Entry is a registered service with its model.
+// Entry is a registered service with its operations.
 type Entry struct {
 	Service  Service
-	Model    *model.Service
 	Handlers map[string]Handler
 }
 
@@ -94,20 +93,23 @@ type Registry struct {
 // NewRegistry returns an empty registry.
 func NewRegistry() *Registry { return &Registry{entries: map[string]*Entry{}} }
 
-// Register adds a service. Registering a name twice, or a handler for an
-// operation its model lacks, is a programming error and panics at start-up.
-func (r *Registry) Register(s Service, m *model.Service) {
+// Register adds a service, checking its handlers against the model's list
+// of operations (the catalog: the full model is parsed only when the first
+// request needs it, which keeps start-up fast). Registering a name twice, or
+// a handler for an operation the model lacks, is a programming error and
+// panics at start-up.
+func (r *Registry) Register(s Service, m *model.CatalogEntry) {
 	name := s.Name()
 	if _, dup := r.entries[name]; dup {
 		panic(fmt.Sprintf("service: %s registered twice", name))
 	}
 	h := s.Handlers()
 	for op := range h {
-		if _, ok := m.Operations[op]; !ok {
+		if !m.HasOperation(op) {
 			panic(fmt.Sprintf("service: %s: handler for %s, which the model does not define", name, op))
 		}
 	}
-	r.entries[name] = &Entry{Service: s, Model: m, Handlers: h}
+	r.entries[name] = &Entry{Service: s, Handlers: h}
 }
 
 // Lookup returns the named service, if registered.
