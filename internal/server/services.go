@@ -3,6 +3,7 @@ package server
 import (
 	"haneul/internal/service"
 	"haneul/internal/services/acm"
+	"haneul/internal/services/autoscaling"
 	"haneul/internal/services/budgets"
 	"haneul/internal/services/cloudwatch"
 	"haneul/internal/services/dynamodb"
@@ -25,7 +26,8 @@ func services(deps service.Deps) []service.Service {
 	ddb := dynamodb.New(deps)
 	sqsSvc := sqs.New(deps)
 	ec2Svc := ec2.New(deps)
-	r53 := route53.New(deps) // its DNS names registry is for other services; ACM validates through it
+	r53 := route53.New(deps)                         // its DNS names registry is for other services; ACM validates through it
+	elbv2Svc := elbv2.New(deps, ec2Svc, r53.Names()) // ELBv2 checks EC2 subnets/instances, publishes DNS names
 	return []service.Service{
 		iamSvc,
 		sts.New(deps, iamSvc), // STS assumes IAM's roles
@@ -37,7 +39,8 @@ func services(deps service.Deps) []service.Service {
 		ddb,
 		dynamodbstreams.New(deps, ddb),
 		ec2Svc,
-		elbv2.New(deps, ec2Svc, r53.Names()), // ELBv2 checks EC2 subnets/instances, publishes DNS names
+		elbv2Svc,
+		autoscaling.New(deps, ec2Svc, elbv2Svc), // groups launch EC2 instances into ELBv2 target groups
 		cloudwatch.New(deps),
 		logs.New(deps),
 		r53,
