@@ -146,3 +146,19 @@ type Deps struct {
 	// Region is the default region.
 	Region string
 }
+
+// WithDefaults fills what a caller left unset: the real clock, the default
+// logger and us-east-1, so every service constructor (and test) gets the
+// same defaults from one place.
+func (d Deps) WithDefaults() Deps {
+	if d.Clock == nil {
+		d.Clock = clock.Real{}
+	}
+	if d.Logger == nil {
+		d.Logger = slog.Default()
+	}
+	if d.Region == "" {
+		d.Region = "us-east-1"
+	}
+	return d
+}

@@ -61,14 +61,9 @@ const checkEvery = 2 * time.Second
 // New returns the ACM service; dns may be nil (DNS validation then never completes).
 func New(deps service.Deps, dns DNS) *Service {
 	db := deps.Store.DB("acm")
+	deps = deps.WithDefaults()
 	clk := deps.Clock
-	if clk == nil {
-		clk = clock.Real{}
-	}
 	log := deps.Logger
-	if log == nil {
-		log = slog.Default()
-	}
 	return &Service{
 		db:     db,
 		clock:  clk,

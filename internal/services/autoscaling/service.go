@@ -67,18 +67,10 @@ type Service struct {
 // New returns the Auto Scaling service; elb may be nil (target groups are then refused).
 func New(deps service.Deps, ec2 EC2, elb ELB) *Service {
 	db := deps.Store.DB("autoscaling")
+	deps = deps.WithDefaults()
 	clk := deps.Clock
-	if clk == nil {
-		clk = clock.Real{}
-	}
 	log := deps.Logger
-	if log == nil {
-		log = slog.Default()
-	}
 	region := deps.Region
-	if region == "" {
-		region = "us-east-1"
-	}
 	return &Service{
 		db: db, clock: clk, region: region, log: log, ec2: ec2, elb: elb,
 		lcs:        state.NewTable[LaunchConfiguration](db, "launchConfigurations"),

@@ -38,10 +38,8 @@ type Service struct {
 // New returns the Budgets service.
 func New(deps service.Deps) *Service {
 	db := deps.Store.DB("budgets")
+	deps = deps.WithDefaults()
 	clk := deps.Clock
-	if clk == nil {
-		clk = clock.Real{}
-	}
 	return &Service{
 		db:            db,
 		clock:         clk,

@@ -54,14 +54,9 @@ type Service struct {
 // New returns the DynamoDB service.
 func New(deps service.Deps) *Service {
 	db := deps.Store.DB("dynamodb")
+	deps = deps.WithDefaults()
 	clk := deps.Clock
-	if clk == nil {
-		clk = clock.Real{}
-	}
 	logger := deps.Logger
-	if logger == nil {
-		logger = slog.Default()
-	}
 	return &Service{
 		db:         db,
 		clock:      clk,

@@ -70,18 +70,10 @@ type Service struct {
 // New returns the EC2 service.
 func New(deps service.Deps) *Service {
 	db := deps.Store.DB("ec2")
+	deps = deps.WithDefaults()
 	clk := deps.Clock
-	if clk == nil {
-		clk = clock.Real{}
-	}
 	log := deps.Logger
-	if log == nil {
-		log = slog.Default()
-	}
 	region := deps.Region
-	if region == "" {
-		region = "us-east-1"
-	}
 	s := &Service{
 		db: db, clock: clk, region: region, log: log,
 		meta:      state.NewTable[string](db, "meta"),

@@ -69,18 +69,10 @@ type Service struct {
 // instance targets; names (may be nil) receives each load balancer's DNS name.
 func New(deps service.Deps, ec2 EC2, names Names) *Service {
 	db := deps.Store.DB("elbv2")
+	deps = deps.WithDefaults()
 	clk := deps.Clock
-	if clk == nil {
-		clk = clock.Real{}
-	}
 	log := deps.Logger
-	if log == nil {
-		log = slog.Default()
-	}
 	region := deps.Region
-	if region == "" {
-		region = "us-east-1"
-	}
 	return &Service{
 		db: db, clock: clk, region: region, log: log, ec2: ec2, names: names,
 		lbs:       state.NewTable[lbRec](db, "loadBalancers"),

@@ -66,10 +66,8 @@ type Service struct {
 // New returns the IAM service and registers it as a resolver of the access keys it issues.
 func New(deps service.Deps) *Service {
 	db := deps.Store.DB("iam")
+	deps = deps.WithDefaults()
 	clk := deps.Clock
-	if clk == nil {
-		clk = clock.Real{}
-	}
 	s := &Service{
 		db:       db,
 		clock:    clk,

@@ -76,10 +76,8 @@ type changeRec struct {
 // New returns the Route 53 service with an empty registry of haneul names.
 func New(deps service.Deps) *Service {
 	db := deps.Store.DB("route53")
+	deps = deps.WithDefaults()
 	clk := deps.Clock
-	if clk == nil {
-		clk = clock.Real{}
-	}
 	s := &Service{
 		db:        db,
 		clock:     clk,

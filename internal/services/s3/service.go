@@ -57,10 +57,8 @@ type Service struct {
 // directory, or a private temporary directory when the store is in memory.
 func New(deps service.Deps) (*Service, error) {
 	db := deps.Store.DB("s3")
+	deps = deps.WithDefaults()
 	clk := deps.Clock
-	if clk == nil {
-		clk = clock.Real{}
-	}
 	log := deps.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)

@@ -40,10 +40,8 @@ type Service struct {
 // New returns the SSM service.
 func New(deps service.Deps) *Service {
 	db := deps.Store.DB("ssm")
+	deps = deps.WithDefaults()
 	clk := deps.Clock
-	if clk == nil {
-		clk = clock.Real{}
-	}
 	return &Service{
 		db:      db,
 		clock:   clk,
