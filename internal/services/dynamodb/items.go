@@ -174,6 +174,7 @@ func (s *Service) write(tx *state.Tx, sc state.Scope, t *tableRec, pk string, ol
 	} else {
 		s.items.Put(tx, sc, key, nu)
 	}
+	s.countItems(tx, sc, t.Name+sep, old, nu)
 	for _, ixs := range [][]indexRec{t.GSIs, t.LSIs} {
 		for i := range ixs {
 			ix := &ixs[i]
@@ -192,6 +193,14 @@ func (s *Service) write(tx *state.Tx, sc state.Scope, t *tableRec, pk string, ol
 			if nkOK && (!okOK || ok != nk) {
 				s.indexes.Put(tx, sc, prefix+nk+pk, pk)
 			}
+			var oldIx, nuIx Item
+			if okOK {
+				oldIx = projectIndex(t, ix, old)
+			}
+			if nkOK {
+				nuIx = projectIndex(t, ix, nu)
+			}
+			s.countItems(tx, sc, t.Name+sep+ix.Name, oldIx, nuIx)
 		}
 	}
 	if t.TTLEnabled {

@@ -43,6 +43,7 @@ type Service struct {
 	expiry  *state.Table[string]       // "table\x00<expiry seconds, 20 digits><primary key>" → primary key
 	records *state.Table[streamRecord] // "table\x00label\x00<sequence number>" → record
 	tokens  *state.Table[tokenRec]     // transaction ClientRequestTokens
+	stats   *state.Table[sizeStats]    // "table\x00" and "table\x00index" → item count and bytes
 
 	// lastSeq is the last stream sequence number handed out; changed only
 	// under the DB's write lock.
@@ -67,6 +68,7 @@ func New(deps service.Deps) *Service {
 		expiry:     state.NewTable[string](db, "expiry"),
 		records:    state.NewTable[streamRecord](db, "streamRecords"),
 		tokens:     state.NewTable[tokenRec](db, "tokens"),
+		stats:      state.NewTable[sizeStats](db, "stats"),
 		sweepEvery: 2 * time.Second,
 	}
 }
@@ -79,6 +81,9 @@ func (s *Service) Handlers() map[string]service.Handler { return bind(s) }
 
 // Start implements service.Starter: the TTL sweeper and stream-record trimmer.
 func (s *Service) Start(ctx context.Context) error {
+	if err := s.backfillStats(ctx); err != nil {
+		return err
+	}
 	go s.sweeper(ctx)
 	return nil
 }

@@ -372,11 +372,8 @@ func (s *Service) describe(tx *state.Tx, sc state.Scope, t *tableRec, status str
 	}
 	var count, size int64
 	if status != "CREATING" {
-		s.items.AscendPrefix(tx, sc, t.Name+sep, func(_ string, it Item) bool {
-			count++
-			size += int64(itemSize(it))
-			return true
-		})
+		st := s.statsOf(tx, sc, tableStatsKey(t.Name))
+		count, size = st.Count, st.Bytes
 	}
 	d := &TableDescription{
 		TableName:                 ptr.To(t.Name),
@@ -445,18 +442,11 @@ func (s *Service) describe(tx *state.Tx, sc state.Scope, t *tableRec, status str
 }
 
 func (s *Service) indexStats(tx *state.Tx, sc state.Scope, t *tableRec, ix *indexRec, status string) (int64, int64) {
-	var count, size int64
 	if status == "CREATING" {
 		return 0, 0
 	}
-	s.indexes.AscendPrefix(tx, sc, t.Name+sep+ix.Name+sep, func(_ string, pk string) bool {
-		count++
-		if it, ok := s.items.Get(tx, sc, t.Name+sep+pk); ok {
-			size += int64(itemSize(projectIndex(t, ix, it)))
-		}
-		return true
-	})
-	return count, size
+	st := s.statsOf(tx, sc, indexStatsKey(t.Name, ix.Name))
+	return st.Count, st.Bytes
 }
 
 func keySchemaElems(k keySchema) []KeySchemaElement {
@@ -547,7 +537,7 @@ func (s *Service) DeleteTable(ctx context.Context, in *DeleteTableInput) (*Delet
 		s.tables.Delete(tx, sc, name)
 		for _, tbl := range []interface {
 			deletePrefix(tx *state.Tx, sc state.Scope, prefix string)
-		}{prefixDeleter[Item]{s.items}, prefixDeleter[string]{s.indexes}, prefixDeleter[string]{s.expiry}, prefixDeleter[streamRecord]{s.records}} {
+		}{prefixDeleter[Item]{s.items}, prefixDeleter[string]{s.indexes}, prefixDeleter[string]{s.expiry}, prefixDeleter[streamRecord]{s.records}, prefixDeleter[sizeStats]{s.stats}} {
 			tbl.deletePrefix(tx, sc, name+sep)
 		}
 		return nil
@@ -637,6 +627,7 @@ func (s *Service) UpdateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 				}
 				t.GSIs = slices.Delete(t.GSIs, i, i+1)
 				prefixDeleter[string]{s.indexes}.deletePrefix(tx, sc, name+sep+n+sep)
+				s.stats.Delete(tx, sc, indexStatsKey(name, n))
 			case u.Update != nil:
 				n := ptr.Val(u.Update.IndexName)
 				ix := t.index(n)
@@ -698,6 +689,7 @@ func (s *Service) UpdateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 				}
 				return true
 			})
+			s.backfillIndexStats(tx, sc, &t, &ix)
 		}
 		desc = s.describe(tx, sc, &t, "UPDATING")
 		for i := range desc.GlobalSecondaryIndexes {
