@@ -25,6 +25,7 @@ import (
 //	GET  /_haneul/hosts           /etc/hosts lines for every name haneul's DNS answers
 //	GET  /_haneul/ca.pem          the local CA that signs ACM certificates, to trust
 //	GET  /_haneul/sns/deliveries[?account=&region=]   messages SNS recorded (e-mail, SMS, push, …)
+//	GET  /_haneul/sns/SimpleNotificationService.pem   the certificate SNS signs messages with
 //	GET  /_haneul/explain?from=&to=&port=[&protocol=tcp&account=&region=]
 //	                              can from reach to? hop by hop, like Reachability Analyzer
 func (s *Server) admin(w http.ResponseWriter, r *http.Request) {
@@ -49,6 +50,23 @@ func (s *Server) admin(w http.ResponseWriter, r *http.Request) {
 			region = s.cfg.Region
 		}
 		writeJSON(w, http.StatusOK, map[string]any{"Deliveries": d.Deliveries(account, region)})
+	case r.URL.Path == sns.CertPath && r.Method == http.MethodGet:
+		// The certificate whose key signs SNS messages: the envelopes'
+		// SigningCertURL, for subscribers that verify signatures.
+		c, ok := lookup[interface {
+			SigningCertPEM(context.Context) (string, error)
+		}](s, "sns")
+		if !ok {
+			writeJSON(w, http.StatusNotFound, map[string]any{"status": "error", "message": "sns is not running"})
+			return
+		}
+		pem, err := c.SigningCertPEM(r.Context())
+		if err != nil {
+			writeJSON(w, http.StatusInternalServerError, map[string]any{"status": "error", "message": err.Error()})
+			return
+		}
+		w.Header().Set("Content-Type", "application/x-pem-file")
+		_, _ = io.WriteString(w, pem)
 	case r.URL.Path == "/_haneul/hosts" && r.Method == http.MethodGet:
 		a, ok := lookup[interface{ Authority() *dns.Authority }](s, "route53")
 		if !ok {

@@ -68,6 +68,10 @@ type message struct {
 	dedup     string
 	seqNo     string
 	timestamp time.Time
+	sigVer    string // the topic's SignatureVersion: "1" (SHA1) or "2" (SHA256)
+	// sigs caches the envelope signature per protocol: it covers the
+	// message, not the subscription, so subscribers of one protocol share it.
+	sigs map[string]string
 }
 
 // text is the message a protocol receives.
@@ -265,6 +269,7 @@ func (s *Service) publish(ctx context.Context, topicARN string, msgs []*message,
 			return true
 		})
 		for i, m := range msgs {
+			m.sigVer = signatureVersion(t)
 			dup, err := s.assign(tx, sc, &t, m, now)
 			if err != nil {
 				if errs == nil {
@@ -383,11 +388,11 @@ func baseURL(ctx context.Context) string {
 }
 
 // notification builds the envelope of m for sub.
-func notification(ctx context.Context, sub subRec, m *message) envelope {
+func (s *Service) notification(ctx context.Context, sub subRec, m *message) (envelope, error) {
 	e := envelope{
 		Type: "Notification", MessageId: m.id, SequenceNumber: m.seqNo, TopicArn: sub.TopicARN, Subject: m.subject,
 		Message: m.text(sub.Protocol), Timestamp: m.timestamp.UTC().Format("2006-01-02T15:04:05.000Z"),
-		SignatureVersion: "1", SigningCertURL: baseURL(ctx) + "/_haneul/sns/SimpleNotificationService.pem",
+		SignatureVersion: m.sigVer, SigningCertURL: baseURL(ctx) + CertPath,
 		UnsubscribeURL: baseURL(ctx) + "/?Action=Unsubscribe&SubscriptionArn=" + sub.ARN,
 	}
 	if len(m.attrs) > 0 {
@@ -400,22 +405,26 @@ func notification(ctx context.Context, sub subRec, m *message) envelope {
 			e.MessageAttributes[k] = envelopeAttr{Type: a.Type, Value: v}
 		}
 	}
-	e.Signature = sign(e)
-	return e
+	if sig, ok := m.sigs[sub.Protocol]; ok {
+		e.Signature = sig
+		return e, nil
+	}
+	if err := s.sign(ctx, &e); err != nil {
+		return e, err
+	}
+	if m.sigs == nil {
+		m.sigs = map[string]string{}
+	}
+	m.sigs[sub.Protocol] = e.Signature
+	return e, nil
 }
 
-// sign is the envelope's Signature. haneul signs with a digest of the
-// canonical string AWS signs (not an RSA signature: there is no AWS key).
-func sign(e envelope) string {
-	var b strings.Builder
-	for _, kv := range [][2]string{{"Message", e.Message}, {"MessageId", e.MessageId}, {"Subject", e.Subject}, {"SubscribeURL", e.SubscribeURL}, {"Timestamp", e.Timestamp}, {"Token", e.Token}, {"TopicArn", e.TopicArn}, {"Type", e.Type}} {
-		if kv[1] == "" && (kv[0] == "Subject" || kv[0] == "SubscribeURL" || kv[0] == "Token") {
-			continue
-		}
-		b.WriteString(kv[0] + "\n" + kv[1] + "\n")
+// signatureVersion is the topic's SignatureVersion attribute, "1" unless set.
+func signatureVersion(t topicRec) string {
+	if t.Attributes["SignatureVersion"] == "2" {
+		return "2"
 	}
-	sum := sha256.Sum256([]byte(b.String()))
-	return base64.StdEncoding.EncodeToString(sum[:])
+	return "1"
 }
 
 // deliver hands m to one subscriber.
@@ -423,7 +432,11 @@ func (s *Service) deliver(ctx context.Context, sub subRec, m *message) {
 	raw := sub.Attributes["RawMessageDelivery"] == "true"
 	body := m.text(sub.Protocol)
 	if !raw {
-		b, _ := json.Marshal(notification(ctx, sub, m))
+		e, err := s.notification(ctx, sub, m)
+		if err != nil {
+			s.log.Error("sns: sign notification", "subscription", sub.ARN, "err", err)
+		}
+		b, _ := json.Marshal(e)
 		body = string(b)
 	}
 	d := Delivery{Type: "Notification", Protocol: sub.Protocol, Endpoint: sub.Endpoint, TopicArn: sub.TopicARN, SubscriptionArn: sub.ARN, MessageId: m.id, Subject: m.subject, Message: body}
@@ -471,15 +484,17 @@ func (s *Service) deliver(ctx context.Context, sub subRec, m *message) {
 }
 
 // sendConfirmation sends the SubscriptionConfirmation message to a pending subscriber.
-func (s *Service) sendConfirmation(ctx context.Context, sub subRec) {
+func (s *Service) sendConfirmation(ctx context.Context, sub subRec, sigVer string) {
 	e := envelope{
 		Type: "SubscriptionConfirmation", MessageId: ids.UUID(), Token: sub.Token, TopicArn: sub.TopicARN,
 		Message:      "You have chosen to subscribe to the topic " + sub.TopicARN + ".\nTo confirm the subscription, visit the SubscribeURL included in this message.",
 		SubscribeURL: baseURL(ctx) + "/?Action=ConfirmSubscription&TopicArn=" + sub.TopicARN + "&Token=" + sub.Token,
-		Timestamp:    s.clock.Now().UTC().Format("2006-01-02T15:04:05.000Z"), SignatureVersion: "1",
-		SigningCertURL: baseURL(ctx) + "/_haneul/sns/SimpleNotificationService.pem",
+		Timestamp:    s.clock.Now().UTC().Format("2006-01-02T15:04:05.000Z"), SignatureVersion: sigVer,
+		SigningCertURL: baseURL(ctx) + CertPath,
 	}
-	e.Signature = sign(e)
+	if err := s.sign(ctx, &e); err != nil {
+		s.log.Error("sns: sign confirmation", "subscription", sub.ARN, "err", err)
+	}
 	b, _ := json.Marshal(e)
 	d := Delivery{Type: e.Type, Protocol: sub.Protocol, Endpoint: sub.Endpoint, TopicArn: sub.TopicARN, SubscriptionArn: sub.ARN, MessageId: e.MessageId, Message: string(b), Token: sub.Token}
 	if sub.Protocol == "http" || sub.Protocol == "https" {

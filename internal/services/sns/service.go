@@ -42,6 +42,7 @@ type Service struct {
 	clock      clock.Clock
 	log        *slog.Logger
 	http       *http.Client
+	signer     *signer
 
 	bgMu sync.Mutex
 	bg   context.Context // ends with the server; HTTP deliveries run under it
@@ -50,10 +51,8 @@ type Service struct {
 // New returns the SNS service; queues may be nil (SQS deliveries then fail and are recorded).
 func New(deps service.Deps, queues Queues) *Service {
 	db := deps.Store.DB("sns")
+	deps = deps.WithDefaults()
 	log := deps.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
 	return &Service{
 		db:         db,
 		topics:     state.NewTable[topicRec](db, "topics"),
@@ -67,6 +66,7 @@ func New(deps service.Deps, queues Queues) *Service {
 		log:        log,
 		http:       &http.Client{Timeout: 15 * time.Second},
 		bg:         context.Background(),
+		signer:     &signer{db: db, keys: state.NewTable[signingRec](db, "signingKey"), now: deps.Clock.Now},
 	}
 }
 
