@@ -466,7 +466,17 @@ func (s *Service) ReceiveMessage(ctx context.Context, in *ReceiveMessageRequest)
 			if vis < 0 {
 				vis = q.cfg.visibility
 			}
-			out, overLimit = s.take(tx, q, &opts, vis, now)
+			attempt := ""
+			if q.rec.Fifo {
+				attempt = ptr.Val(in.ReceiveRequestAttemptId)
+			}
+			if again, ok := s.retryAttempt(tx, q, attempt, &opts, now); ok {
+				out = again
+				return nil
+			}
+			var got []*msg
+			out, got, overLimit = s.take(tx, q, &opts, vis, now)
+			q.recordAttempt(attempt, got, out, vis, now)
 			if len(out) == 0 {
 				notify = q.notify
 			}
@@ -497,9 +507,11 @@ func (s *Service) ReceiveMessage(ctx context.Context, in *ReceiveMessageRequest)
 }
 
 // take receives up to opts.max messages of q. It runs inside Update.
-func (s *Service) take(tx *state.Tx, q *queueRT, opts *receiveOptions, vis time.Duration, now time.Time) ([]Message, bool) {
+func (s *Service) take(tx *state.Tx, q *queueRT, opts *receiveOptions, vis time.Duration, now time.Time) ([]Message, []*msg, bool) {
 	var out []Message
+	var got []*msg
 	deliver := func(m *msg) {
+		got = append(got, m)
 		m.receives++
 		if m.firstReceive == 0 {
 			m.firstReceive = now.UnixMilli()
@@ -517,7 +529,7 @@ func (s *Service) take(tx *state.Tx, q *queueRT, opts *receiveOptions, vis time.
 	}
 	if !q.rec.Fifo {
 		if q.nInflight >= maxInflightStd {
-			return nil, true
+			return nil, nil, true
 		}
 		for len(out) < opts.max {
 			m := q.popAvailable()
@@ -529,11 +541,11 @@ func (s *Service) take(tx *state.Tx, q *queueRT, opts *receiveOptions, vis time.
 			}
 			deliver(m)
 		}
-		return out, false
+		return out, got, false
 	}
 	// AWS: a FIFO queue with 20,000 messages in flight returns none.
 	if q.nInflight >= maxInflightFifo {
-		return nil, false
+		return nil, nil, false
 	}
 	for len(out) < opts.max {
 		g := q.popGroup()
@@ -549,7 +561,7 @@ func (s *Service) take(tx *state.Tx, q *queueRT, opts *receiveOptions, vis time.
 			m = next
 		}
 	}
-	return out, false
+	return out, got, false
 }
 
 // render builds the Message a receive returns.

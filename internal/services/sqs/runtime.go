@@ -74,6 +74,9 @@ type queueRT struct {
 
 	dedup []dedupEntry // FIFO deduplication ids in expiry order
 
+	attempts     map[string]*receiveAttempt // FIFO ReceiveRequestAttemptIds of the last five minutes
+	attemptOrder []*receiveAttempt          // the same, in expiry order
+
 	notify    chan struct{} // closed and replaced when messages become available
 	scheduled time.Time     // the earliest wake-up queued for this queue, zero if none
 }

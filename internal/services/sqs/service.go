@@ -261,6 +261,7 @@ func (s *Service) advance(tx *state.Tx, q *queueRT, now time.Time) {
 		}
 		q.dedup = q.dedup[1:]
 	}
+	q.expireAttempts(now)
 }
 
 // dropMessage deletes a message's records and takes it out of q.
