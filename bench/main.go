@@ -1,14 +1,18 @@
 // Command bench measures haneul against moto_server, side by side, and
 // writes docs/PERFORMANCE.md.
 //
-//	go run ./bench [-rounds 3] [-duration 3s] [-clients 2,16] [-workloads all] [-out docs/PERFORMANCE.md] [-smoke]
+//	go run ./bench [-rounds 3] [-duration 3s] [-clients 2,16] [-workloads all] [-curves all] [-curve-max 1000000] [-out docs/PERFORMANCE.md] [-smoke]
 //
 // It builds haneul, starts it and moto_server on free loopback ports, and
 // runs every workload against both in alternation (haneul, moto, haneul,
 // moto, …) for several rounds at each client concurrency, using
 // aws-sdk-go-v2 clients. It also measures cold start (process start to the
 // first answered STS GetCallerIdentity) and resident memory, idle and after
-// the load. Both servers are stopped at the end, on error and on Ctrl-C.
+// the load. Then it grows the fixtures of each curve (DynamoDB items in a
+// partition, SQS messages waiting, S3 keys, EC2 instances) through their
+// sizes and measures the same call at each, plotting the cost against the
+// size as PNGs beside the report. Both servers are stopped at the end, on
+// error and on Ctrl-C.
 //
 // With -smoke it runs one short round, shrinks fixtures, skips moto when
 // moto_server is not installed, and writes no report unless -out is given:
@@ -39,6 +43,8 @@ type options struct {
 	Out       string
 	Smoke     bool
 	ColdRuns  int
+	Curves    string
+	CurveMax  int
 }
 
 func main() {
@@ -69,7 +75,9 @@ func parseFlags(args []string) (options, error) {
 	fs.StringVar(&o.Out, "out", "docs/PERFORMANCE.md", "report to write, relative to the module root; empty writes none")
 	fs.BoolVar(&o.Smoke, "smoke", false, "one short round with small fixtures, for CI; writes no report unless -out is set")
 	fs.IntVar(&o.ColdRuns, "cold-runs", 5, "cold starts per server; the median is reported")
-	list := fs.Bool("list", false, "list the workloads and exit")
+	fs.StringVar(&o.Curves, "curves", "all", "comma-separated curve names (cost against data size), all, or none")
+	fs.IntVar(&o.CurveMax, "curve-max", 1_000_000, "largest fixture size a curve grows to")
+	list := fs.Bool("list", false, "list the workloads and curves and exit")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -77,6 +85,10 @@ func parseFlags(args []string) (options, error) {
 		ws, _ := selectWorkloads("all")
 		for _, w := range ws {
 			fmt.Printf("%-28s %s\n", w.Name, w.Title)
+		}
+		cs, _ := selectCurves("all")
+		for _, c := range cs {
+			fmt.Printf("curve %-22s %s, against %s\n", c.Name, c.Title, c.Size)
 		}
 		return o, flag.ErrHelp
 	}
@@ -104,6 +116,9 @@ func parseFlags(args []string) (options, error) {
 	if o.Duration <= 0 || o.Duration > 5*time.Minute {
 		return o, fmt.Errorf("-duration %v out of range (0, 5m]", o.Duration)
 	}
+	if o.CurveMax < 1 {
+		return o, fmt.Errorf("-curve-max %d must be positive", o.CurveMax)
+	}
 	if o.ColdRuns < 1 || o.ColdRuns > 50 {
 		return o, fmt.Errorf("-cold-runs %d out of range 1..50", o.ColdRuns)
 	}
@@ -113,6 +128,10 @@ func parseFlags(args []string) (options, error) {
 // run does the whole benchmark and writes the report.
 func run(ctx context.Context, o options) error {
 	ws, err := selectWorkloads(o.Workloads)
+	if err != nil {
+		return err
+	}
+	cs, err := selectCurves(o.Curves)
 	if err != nil {
 		return err
 	}
@@ -207,6 +226,15 @@ func run(ctx context.Context, o options) error {
 		}
 		logf("loaded rss %-6s %s", s.Name, mb(rep.RSSLoad[s.Name]))
 	}
+	// Curves run last: their fixtures are large, and would weigh on the
+	// workloads and the memory figures above.
+	for _, c := range cs {
+		cr, err := measureCurve(ctx, c, o, servers, procs)
+		if err != nil {
+			return err
+		}
+		rep.Curves = append(rep.Curves, cr)
+	}
 	for _, p := range procs {
 		p.stop()
 	}
@@ -220,6 +248,9 @@ func run(ctx context.Context, o options) error {
 	out := o.Out
 	if !filepath.IsAbs(out) {
 		out = filepath.Join(root, out)
+	}
+	if err := rep.plotCurves(filepath.Join(filepath.Dir(out), plotDir)); err != nil {
+		return err
 	}
 	if err := os.WriteFile(out, []byte(doc), 0o644); err != nil {
 		return fmt.Errorf("write report: %w", err)

@@ -21,6 +21,8 @@ type report struct {
 	// Ceiling is the same GetCallerIdentity client against a canned answer,
 	// per client count.
 	Ceiling map[int]Result
+	// Curves are the costs of calls against the size of their data.
+	Curves []curveResult
 }
 
 // A row is one workload at one client count, every round on every server.
@@ -218,6 +220,8 @@ func (r *report) markdown() string {
 		}
 		p("")
 	}
+
+	r.curvesMarkdown(p)
 
 	p("## Cold start and memory")
 	p("")

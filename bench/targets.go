@@ -13,6 +13,9 @@ const (
 	targetGCIP99    = 2 * time.Millisecond  // GetCallerIdentity p99, strictly below
 	targetGCIRate   = 20000.0               // GetCallerIdentity req/s, best client count
 	gciWorkload     = "sts-get-caller-identity"
+	// targetFlatness bounds a curve's p50 at its largest size over its p50
+	// at its smallest: the cost of a call must not grow with the store.
+	targetFlatness = 1.5
 )
 
 // A target is one goal and how this run did against it.
@@ -64,5 +67,16 @@ func (r *report) targets() []target {
 		}
 	}
 	ts = append(ts, best)
+	for _, cr := range r.Curves {
+		ps := cr.Points["haneul"]
+		f, ok := flatness(ps)
+		if !ok {
+			continue
+		}
+		ts = append(ts, target{
+			name:  fmt.Sprintf("Flat cost: %s, p50 at %s ≤ %.1f× p50 at %s", cr.Curve.Title, count(ps[len(ps)-1].Size), targetFlatness, count(ps[0].Size)),
+			value: fmt.Sprintf("%.2f× (%s → %s)", f, ms(ps[0].Result.P50), ms(ps[len(ps)-1].Result.P50)), measured: true, met: f <= targetFlatness,
+		})
+	}
 	return ts
 }

@@ -125,12 +125,19 @@ func benchItem(pk string, sk int64) map[string]types.AttributeValue {
 
 // fillPartition writes n items into one partition with BatchWriteItem, 8 batches at a time.
 func fillPartition(ctx context.Context, c *dynamodb.Client, table *string, pk string, n int) error {
+	return fillPartitionRange(ctx, c, table, pk, 0, n)
+}
+
+// fillPartitionRange writes the items with sort keys from..n-1 into one
+// partition with BatchWriteItem, 8 batches at a time.
+func fillPartitionRange(ctx context.Context, c *dynamodb.Client, table *string, pk string, from, n int) error {
 	var (
 		next     atomic.Int64
 		wg       sync.WaitGroup
 		mu       sync.Mutex
 		firstErr error
 	)
+	next.Store(int64(from))
 	for range 8 {
 		wg.Add(1)
 		go func() {
@@ -162,4 +169,39 @@ func fillPartition(ctx context.Context, c *dynamodb.Client, table *string, pk st
 	}
 	wg.Wait()
 	return firstErr
+}
+
+func init() {
+	registerCurve(Curve{
+		Name:    "dynamodb-query",
+		Title:   "DynamoDB Query of 10 items",
+		Size:    "items in the partition",
+		Order:   200,
+		Sizes:   []int{1_000, 10_000, 100_000, 1_000_000},
+		MotoMax: 10_000,
+		Fixture: func(ctx context.Context, cfg aws.Config) (func(context.Context, int) (Op, error), error) {
+			c := dynamodb.NewFromConfig(cfg)
+			table, err := benchTable(ctx, c, "bench-curve")
+			if err != nil {
+				return nil, err
+			}
+			have := 0
+			return func(ctx context.Context, n int) (Op, error) {
+				if err := fillPartitionRange(ctx, c, table, "p", have, n); err != nil {
+					return nil, err
+				}
+				have = n
+				return func(ctx context.Context, _ int) error {
+					out, err := c.Query(ctx, &dynamodb.QueryInput{TableName: table, Limit: aws.Int32(10),
+						KeyConditionExpression: aws.String("pk = :p AND sk >= :from"),
+						ExpressionAttributeValues: map[string]types.AttributeValue{
+							":p": &types.AttributeValueMemberS{Value: "p"}, ":from": &types.AttributeValueMemberN{Value: fmt.Sprint(rand.IntN(n - 10))}}})
+					if err == nil && len(out.Items) != 10 {
+						err = fmt.Errorf("query: %d items, want 10", len(out.Items))
+					}
+					return err
+				}, nil
+			}, nil
+		},
+	})
 }

@@ -79,20 +79,29 @@ func setupS3List(ctx context.Context, cfg aws.Config, s Scale) (Op, error) {
 	if err := benchBucket(ctx, c, bucket); err != nil {
 		return nil, err
 	}
-	total := int64(10 * s.Fixtures)
+	if err := putKeys(ctx, c, bucket, 0, 10*s.Fixtures); err != nil {
+		return nil, err
+	}
+	return listFirstPage(c, bucket), nil
+}
+
+// putKeys writes one-byte objects number from+1..to, keys spread over ten
+// prefixes ("p7/0000017"), 8 writers at a time.
+func putKeys(ctx context.Context, c *s3.Client, bucket string, from, to int) error {
 	var (
 		wg       sync.WaitGroup
 		mu       sync.Mutex
 		firstErr error
 		next     atomic.Int64
 	)
+	next.Store(int64(from))
 	for range 8 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for {
 				i := next.Add(1)
-				if i > total || ctx.Err() != nil {
+				if i > int64(to) || ctx.Err() != nil {
 					return
 				}
 				key := fmt.Sprintf("p%d/%07d", i%10, i)
@@ -108,10 +117,12 @@ func setupS3List(ctx context.Context, cfg aws.Config, s Scale) (Op, error) {
 		}()
 	}
 	wg.Wait()
-	if firstErr != nil {
-		return nil, firstErr
-	}
-	op := func(ctx context.Context, _ int) error {
+	return firstErr
+}
+
+// listFirstPage is an Op listing the first 100 keys under one of putKeys' prefixes.
+func listFirstPage(c *s3.Client, bucket string) Op {
+	return func(ctx context.Context, _ int) error {
 		out, err := c.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String(bucket), Prefix: aws.String("p7/"), MaxKeys: aws.Int32(100)})
 		if err != nil {
 			return err
@@ -121,5 +132,30 @@ func setupS3List(ctx context.Context, cfg aws.Config, s Scale) (Op, error) {
 		}
 		return nil
 	}
-	return op, op(ctx, 0)
+}
+
+func init() {
+	registerCurve(Curve{
+		Name:    "s3-list",
+		Title:   "S3 ListObjectsV2, first 100 keys under a prefix",
+		Size:    "keys in the bucket",
+		Order:   100,
+		Sizes:   []int{1_000, 10_000, 100_000, 1_000_000},
+		MotoMax: 10_000,
+		Fixture: func(ctx context.Context, cfg aws.Config) (func(context.Context, int) (Op, error), error) {
+			c := s3Bench(cfg)
+			bucket := fmt.Sprintf("bench-curve-%d", time.Now().UnixNano()%1e9)
+			if err := benchBucket(ctx, c, bucket); err != nil {
+				return nil, err
+			}
+			have := 0
+			return func(ctx context.Context, n int) (Op, error) {
+				if err := putKeys(ctx, c, bucket, have, n); err != nil {
+					return nil, err
+				}
+				have = n
+				return listFirstPage(c, bucket), nil
+			}, nil
+		},
+	})
 }

@@ -156,3 +156,36 @@ func fillQueue(ctx context.Context, c *sqs.Client, url *string, n int) error {
 	close(errs)
 	return <-errs
 }
+
+func init() {
+	registerCurve(Curve{
+		Name:    "sqs-receive",
+		Title:   "SQS receive+delete+send of 1 message",
+		Size:    "messages waiting in the queue",
+		Order:   300,
+		Sizes:   []int{1_000, 10_000, 100_000, 1_000_000},
+		MotoMax: 10_000,
+		Fixture: func(ctx context.Context, cfg aws.Config) (func(context.Context, int) (Op, error), error) {
+			c := sqs.NewFromConfig(cfg)
+			url, err := benchQueue(ctx, c, "bench-curve")
+			if err != nil {
+				return nil, err
+			}
+			have := 0
+			return func(ctx context.Context, n int) (Op, error) {
+				if err := fillQueue(ctx, c, url, n-have); err != nil {
+					return nil, err
+				}
+				have = n
+				return func(ctx context.Context, _ int) error {
+					// The depth stays constant: one out, one in.
+					if err := receiveAndDelete(ctx, c, url, 1); err != nil {
+						return err
+					}
+					_, err := c.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: url, MessageBody: aws.String("refill")})
+					return err
+				}, nil
+			}, nil
+		},
+	})
+}
