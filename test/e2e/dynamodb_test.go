@@ -76,6 +76,17 @@ func TestDynamoDBCLI(t *testing.T) {
 	if b, err := cmd.CombinedOutput(); err == nil || !strings.Contains(string(b), "ConditionalCheckFailedException") {
 		t.Errorf("conditional put: %v\n%s", err, b)
 	}
+	// PartiQL: a parameterised SELECT that is a Query, and an UPDATE.
+	out = awsCLI(t, h, dir, "dynamodb", "execute-statement", "--statement", `SELECT n FROM "cli" WHERE id = ? AND n > 2`,
+		"--parameters", `[{"S":"a"}]`, "--output", "json")
+	if !strings.Contains(out, `"N": "3"`) || !strings.Contains(out, `"N": "4"`) || strings.Contains(out, `"N": "2"`) {
+		t.Errorf("execute-statement select:\n%s", out)
+	}
+	awsCLI(t, h, dir, "dynamodb", "execute-statement", "--statement", `UPDATE "cli" SET note = 'partiql' WHERE id = 'a' AND n = 0`)
+	out = awsCLI(t, h, dir, "dynamodb", "get-item", "--table-name", "cli", "--key", `{"id":{"S":"a"},"n":{"N":"0"}}`)
+	if !strings.Contains(out, "partiql") {
+		t.Errorf("execute-statement update:\n%s", out)
+	}
 	awsCLI(t, h, dir, "dynamodb", "delete-table", "--table-name", "cli")
 }
 

@@ -118,6 +118,18 @@ recs = streams.get_records(ShardIterator=it)["Records"]
 assert [r["eventName"] for r in recs] == ["INSERT", "MODIFY"], recs
 assert recs[1]["dynamodb"]["OldImage"]["total"] == {"N": "1"} and recs[1]["dynamodb"]["NewImage"]["total"] == {"N": "2"}, recs
 
+# PartiQL through the client: INSERT, a parameterised SELECT, a batch.
+client.execute_statement(Statement="INSERT INTO \"orders\" VALUE {'customer': 'q1', 'order_id': 7, 'total': 70}")
+got = client.execute_statement(Statement='SELECT total FROM "orders" WHERE customer = ? AND order_id = ?',
+                               Parameters=[{"S": "q1"}, {"N": "7"}])
+assert got["Items"] == [{"total": {"N": "70"}}], got
+batch = client.batch_execute_statement(Statements=[
+    {"Statement": "INSERT INTO \"orders\" VALUE {'customer': 'q1', 'order_id': 7}"},
+    {"Statement": "DELETE FROM \"orders\" WHERE customer = 'q1' AND order_id = 7"},
+])["Responses"]
+assert batch[0]["Error"]["Code"] == "DuplicateItem" and "Error" not in batch[1], batch
+assert "Item" not in table.get_item(Key={"customer": "q1", "order_id": 7})
+
 table.delete()
 table.wait_until_not_exists()
 print("boto3 dynamodb: all checks passed")
