@@ -26,6 +26,7 @@ import (
 //	GET  /_haneul/ca.pem          the local CA that signs ACM certificates, to trust
 //	GET  /_haneul/sns/deliveries[?account=&region=]   messages SNS recorded (e-mail, SMS, push, …)
 //	GET  /_haneul/sns/SimpleNotificationService.pem   the certificate SNS signs messages with
+//	GET|DELETE /_haneul/mail[/<id>]  the inbox of the e-mail haneul's services sent (see mail.go)
 //	GET  /_haneul/explain?from=&to=&port=[&protocol=tcp&account=&region=]
 //	                              can from reach to? hop by hop, like Reachability Analyzer
 func (s *Server) admin(w http.ResponseWriter, r *http.Request) {
@@ -50,6 +51,8 @@ func (s *Server) admin(w http.ResponseWriter, r *http.Request) {
 			region = s.cfg.Region
 		}
 		writeJSON(w, http.StatusOK, map[string]any{"Deliveries": d.Deliveries(account, region)})
+	case r.URL.Path == "/_haneul/mail" || strings.HasPrefix(r.URL.Path, "/_haneul/mail/"):
+		s.mail(w, r)
 	case r.URL.Path == sns.CertPath && r.Method == http.MethodGet:
 		// The certificate whose key signs SNS messages: the envelopes'
 		// SigningCertURL, for subscribers that verify signatures.

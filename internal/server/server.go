@@ -18,6 +18,7 @@ import (
 	"haneul/internal/dataplane/dns"
 	"haneul/internal/gateway"
 	"haneul/internal/identity"
+	"haneul/internal/mail"
 	"haneul/internal/service"
 	"haneul/internal/state"
 )
@@ -27,6 +28,7 @@ type Server struct {
 	cfg      config.Config
 	log      *slog.Logger
 	store    *state.Store
+	inbox    *mail.Inbox
 	registry *service.Registry
 	gateway  *gateway.Gateway
 	started  time.Time
@@ -65,12 +67,14 @@ func New(cfg config.Config, opts ...Option) (*Server, error) {
 		return nil, err
 	}
 	store := state.New(state.Options{Dir: cfg.DataDir, Logger: o.logger})
+	inbox := mail.New(store, o.clock)
 	deps := service.Deps{
 		Store:    store,
 		Clock:    o.clock,
 		Identity: identity.NewDirectory(cfg.Account),
 		Logger:   o.logger,
 		Region:   cfg.Region,
+		Mail:     inbox,
 	}
 	models := model.NewLoader()
 	registry := service.NewRegistry()
@@ -88,6 +92,7 @@ func New(cfg config.Config, opts ...Option) (*Server, error) {
 		cfg:      cfg,
 		log:      o.logger,
 		store:    store,
+		inbox:    inbox,
 		registry: registry,
 		started:  o.clock.Now(),
 		gateway: gateway.New(gateway.Config{

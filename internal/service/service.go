@@ -17,6 +17,7 @@ import (
 
 	"haneul/internal/clock"
 	"haneul/internal/identity"
+	"haneul/internal/mail"
 	"haneul/internal/state"
 
 	"haneul/internal/awsproto/awserr"
@@ -145,6 +146,9 @@ type Deps struct {
 	Logger   *slog.Logger
 	// Region is the default region.
 	Region string
+	// Mail is the inbox where e-mail haneul's services send lands; nil
+	// when there is none (e-mail is then only recorded by its sender).
+	Mail *mail.Inbox
 }
 
 // WithDefaults fills what a caller left unset: the real clock, the default

@@ -69,6 +69,7 @@ type message struct {
 	seqNo     string
 	timestamp time.Time
 	sigVer    string // the topic's SignatureVersion: "1" (SHA1) or "2" (SHA256)
+	display   string // the topic's DisplayName, the sender name of its e-mail
 	// sigs caches the envelope signature per protocol: it covers the
 	// message, not the subscription, so subscribers of one protocol share it.
 	sigs map[string]string
@@ -269,7 +270,7 @@ func (s *Service) publish(ctx context.Context, topicARN string, msgs []*message,
 			return true
 		})
 		for i, m := range msgs {
-			m.sigVer = signatureVersion(t)
+			m.sigVer, m.display = signatureVersion(t), t.Attributes["DisplayName"]
 			dup, err := s.assign(tx, sc, &t, m, now)
 			if err != nil {
 				if errs == nil {
@@ -473,6 +474,9 @@ func (s *Service) deliver(ctx context.Context, sub subRec, m *message) {
 		return
 	case "email":
 		d.Message = m.text("email") // AWS: e-mail subscribers get the message text
+		s.mailNotification(ctx, sub, m, d.Message)
+	case "email-json":
+		s.mailNotification(ctx, sub, m, body)
 	case "application":
 		// AWS: a push takes the message for its platform (GCM, APNS…) from a json structure.
 		if a, err := arn.Parse(sub.Endpoint); err == nil && !raw {
@@ -484,7 +488,8 @@ func (s *Service) deliver(ctx context.Context, sub subRec, m *message) {
 }
 
 // sendConfirmation sends the SubscriptionConfirmation message to a pending subscriber.
-func (s *Service) sendConfirmation(ctx context.Context, sub subRec, sigVer string) {
+func (s *Service) sendConfirmation(ctx context.Context, sub subRec, t topicRec) {
+	sigVer := signatureVersion(t)
 	e := envelope{
 		Type: "SubscriptionConfirmation", MessageId: ids.UUID(), Token: sub.Token, TopicArn: sub.TopicARN,
 		Message:      "You have chosen to subscribe to the topic " + sub.TopicARN + ".\nTo confirm the subscription, visit the SubscribeURL included in this message.",
@@ -497,9 +502,12 @@ func (s *Service) sendConfirmation(ctx context.Context, sub subRec, sigVer strin
 	}
 	b, _ := json.Marshal(e)
 	d := Delivery{Type: e.Type, Protocol: sub.Protocol, Endpoint: sub.Endpoint, TopicArn: sub.TopicARN, SubscriptionArn: sub.ARN, MessageId: e.MessageId, Message: string(b), Token: sub.Token}
-	if sub.Protocol == "http" || sub.Protocol == "https" {
+	switch sub.Protocol {
+	case "http", "https":
 		s.post(ctx, d, false)
 		return
+	case "email", "email-json":
+		s.mailConfirmation(ctx, sub, t, e.SubscribeURL)
 	}
 	s.record(ctx, d)
 }

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"haneul/internal/clock"
+	"haneul/internal/mail"
 	"haneul/internal/service"
 	"haneul/internal/state"
 )
@@ -43,6 +44,7 @@ type Service struct {
 	log        *slog.Logger
 	http       *http.Client
 	signer     *signer
+	mail       *mail.Inbox // where e-mail subscriptions' messages land; may be nil
 
 	bgMu sync.Mutex
 	bg   context.Context // ends with the server; HTTP deliveries run under it
@@ -66,6 +68,7 @@ func New(deps service.Deps, queues Queues) *Service {
 		log:        log,
 		http:       &http.Client{Timeout: 15 * time.Second},
 		bg:         context.Background(),
+		mail:       deps.Mail,
 		signer:     &signer{db: db, keys: state.NewTable[signingRec](db, "signingKey"), now: deps.Clock.Now},
 	}
 }

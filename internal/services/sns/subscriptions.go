@@ -160,13 +160,13 @@ func (s *Service) Subscribe(ctx context.Context, in *SubscribeInput) (*Subscribe
 	}
 	var rec subRec
 	var existing bool
-	var sigVer string
+	var topic topicRec
 	err := s.db.Update(ctx, func(tx *state.Tx) error {
 		sc, t, err := s.getTopic(tx, ptr.Val(in.TopicArn), "TopicArn")
 		if err != nil {
 			return err
 		}
-		sigVer = signatureVersion(t)
+		topic = t
 		if t.Fifo && protocol != "sqs" {
 			// AWS: FIFO topics deliver to SQS queues only.
 			return invalidParameter("Invalid protocol type: %s", protocol)
@@ -201,7 +201,7 @@ func (s *Service) Subscribe(ctx context.Context, in *SubscribeInput) (*Subscribe
 		return nil, err
 	}
 	if rec.Pending && !existing {
-		s.sendConfirmation(ctx, rec, sigVer)
+		s.sendConfirmation(ctx, rec, topic)
 	}
 	if rec.Pending && !ptr.Val(in.ReturnSubscriptionArn) {
 		return &SubscribeResponse{SubscriptionArn: ptr.To(pendingARN)}, nil
