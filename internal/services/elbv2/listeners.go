@@ -61,6 +61,7 @@ func (s *Service) deleteListener(tx *state.Tx, sc state.Scope, l string) {
 		s.tags.Delete(tx, sc, *r.RuleArn)
 	}
 	s.listeners.Delete(tx, sc, l)
+	s.listenerAttrs.Delete(tx, sc, l)
 	s.tags.Delete(tx, sc, l)
 }
 

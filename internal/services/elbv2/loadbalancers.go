@@ -20,6 +20,11 @@ import (
 type lbRec struct {
 	LoadBalancer
 	Attrs map[string]string
+	// CapacityUnits is the minimum capacity ModifyCapacityReservation
+	// reserved; 0 when none is.
+	CapacityUnits int64 `json:",omitempty"`
+	// CapacityModified is when the reservation last changed.
+	CapacityModified *time.Time `json:",omitempty"`
 }
 
 // hostedZones are the Route 53 hosted zone ids of ELB's DNS names per region:

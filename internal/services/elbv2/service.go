@@ -61,8 +61,10 @@ type Service struct {
 	tgs       *state.Table[tgRec]
 	targets   *state.Table[targetRec]
 	listeners *state.Table[Listener]
-	rules     *state.Table[Rule]
-	tags      *state.Table[map[string]string] // by resource ARN
+	// listenerAttrs are the attributes ModifyListenerAttributes set, by listener ARN.
+	listenerAttrs *state.Table[map[string]string]
+	rules         *state.Table[Rule]
+	tags          *state.Table[map[string]string] // by resource ARN
 }
 
 // New returns the ELBv2 service. ec2 validates subnets, security groups and
@@ -75,12 +77,13 @@ func New(deps service.Deps, ec2 EC2, names Names) *Service {
 	region := deps.Region
 	return &Service{
 		db: db, clock: clk, region: region, log: log, ec2: ec2, names: names,
-		lbs:       state.NewTable[lbRec](db, "loadBalancers"),
-		tgs:       state.NewTable[tgRec](db, "targetGroups"),
-		targets:   state.NewTable[targetRec](db, "targets"),
-		listeners: state.NewTable[Listener](db, "listeners"),
-		rules:     state.NewTable[Rule](db, "rules"),
-		tags:      state.NewTable[map[string]string](db, "tags"),
+		lbs:           state.NewTable[lbRec](db, "loadBalancers"),
+		tgs:           state.NewTable[tgRec](db, "targetGroups"),
+		targets:       state.NewTable[targetRec](db, "targets"),
+		listeners:     state.NewTable[Listener](db, "listeners"),
+		listenerAttrs: state.NewTable[map[string]string](db, "listenerAttributes"),
+		rules:         state.NewTable[Rule](db, "rules"),
+		tags:          state.NewTable[map[string]string](db, "tags"),
 	}
 }
 
