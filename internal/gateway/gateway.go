@@ -39,7 +39,8 @@ type Config struct {
 // Gateway is the http.Handler for AWS API requests.
 type Gateway struct {
 	Config
-	index *index
+	index        *index
+	interceptors []service.Service // the registered services that are service.Interceptors
 }
 
 // New builds a gateway.
@@ -47,7 +48,15 @@ func New(cfg Config) *Gateway {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	return &Gateway{Config: cfg, index: newIndex(cfg.Catalog)}
+	g := &Gateway{Config: cfg, index: newIndex(cfg.Catalog)}
+	if cfg.Registry != nil {
+		for _, e := range cfg.Registry.Entries() {
+			if _, ok := e.Service.(service.Interceptor); ok {
+				g.interceptors = append(g.interceptors, e.Service)
+			}
+		}
+	}
+	return g
 }
 
 // statusWriter records the status a handler wrote, for the request log.
@@ -119,6 +128,9 @@ func (g *Gateway) serve(w http.ResponseWriter, req *awsproto.Request, info *reqc
 		if info.Caller.ARN == "arn:aws:iam::"+info.Caller.Account+":root" {
 			info.Caller = identity.Root(acct, cred.AccessKey)
 		}
+	}
+	if g.intercept(w, r, info) {
+		return
 	}
 	if bucket, ok := s3VirtualHost(r.Host); ok {
 		rewriteVirtualHost(r, bucket)
@@ -229,6 +241,22 @@ func (g *Gateway) fail(w http.ResponseWriter, req *awsproto.Request, err *awserr
 		return
 	}
 	codec.EncodeError(w, req, err)
+}
+
+// intercept offers the request to the services that answer raw HTTP
+// (service.Interceptor) and reports whether one of them answered it.
+func (g *Gateway) intercept(w http.ResponseWriter, r *http.Request, info *reqctx.Info) bool {
+	if len(g.interceptors) == 0 {
+		return false
+	}
+	r = r.WithContext(reqctx.With(r.Context(), info))
+	for _, svc := range g.interceptors {
+		if svc.(service.Interceptor).Intercept(w, r) {
+			info.Service = svc.Name()
+			return true
+		}
+	}
+	return false
 }
 
 // s3VirtualHost recognises virtual-hosted-style S3 host names:

@@ -25,6 +25,8 @@ func services(deps service.Deps) []service.Service {
 	iamSvc := iam.New(deps)
 	ddb := dynamodb.New(deps)
 	sqsSvc := sqs.New(deps)
+	snsSvc := sns.New(deps, sqsSvc)           // SNS delivers to SQS subscriptions
+	s3Svc := s3.MustNew(deps, sqsSvc, snsSvc) // S3 sends event notifications to SQS queues and SNS topics
 	ec2Svc := ec2.New(deps)
 	r53 := route53.New(deps)                         // its DNS names registry is for other services; ACM validates through it
 	elbv2Svc := elbv2.New(deps, ec2Svc, r53.Names()) // ELBv2 checks EC2 subnets/instances, publishes DNS names
@@ -34,8 +36,8 @@ func services(deps service.Deps) []service.Service {
 		ssm.New(deps),
 		budgets.New(deps),
 		sqsSvc,
-		sns.New(deps, sqsSvc), // SNS delivers to SQS subscriptions
-		s3.MustNew(deps),
+		snsSvc,
+		s3Svc,
 		ddb,
 		dynamodbstreams.New(deps, ddb),
 		ec2Svc,

@@ -62,6 +62,15 @@ type Preparer interface {
 	Prepare(ctx context.Context, op string, r *http.Request, in map[string]any) error
 }
 
+// Interceptor is implemented by services that answer some HTTP requests
+// outside the model's operations, before the gateway decodes them: S3's
+// website endpoints and CORS preflights, say. Intercept returns true when it
+// has answered the request; it may also set response headers and return
+// false, leaving the answer to the operation.
+type Interceptor interface {
+	Intercept(w http.ResponseWriter, r *http.Request) bool
+}
+
 // Typed adapts a handler over generated structs to a Handler.
 func Typed[I, O any](f func(context.Context, *I) (*O, error)) Handler {
 	return func(ctx context.Context, raw map[string]any) (map[string]any, error) {

@@ -326,8 +326,8 @@ func (s *Service) DeleteBucketCors(ctx context.Context, in *DeleteBucketCorsRequ
 // https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketWebsite.html
 func (s *Service) PutBucketWebsite(ctx context.Context, in *PutBucketWebsiteRequest) (*PutBucketWebsiteOutput, error) {
 	w := in.WebsiteConfiguration
-	if w.IndexDocument == nil && w.RedirectAllRequestsTo == nil {
-		return nil, awserr.New("InvalidArgument", http.StatusBadRequest, "A value for IndexDocument Suffix must be provided if RedirectAllRequestsTo is empty")
+	if err := checkWebsite(w); err != nil {
+		return nil, err
 	}
 	return setConf[PutBucketWebsiteOutput](ctx, s, *in.Bucket, func(b *bucketRec) error { b.Website = w; return nil })
 }
@@ -350,23 +350,18 @@ func (s *Service) DeleteBucketWebsite(ctx context.Context, in *DeleteBucketWebsi
 	return setConf[DeleteBucketWebsiteOutput](ctx, s, *in.Bucket, func(b *bucketRec) error { b.Website = nil; return nil })
 }
 
-// PutBucketLifecycleConfiguration sets the lifecycle rules.
+// PutBucketLifecycleConfiguration sets the lifecycle rules, which the
+// sweeper in lifecycle.go applies.
 // https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketLifecycleConfiguration.html
 func (s *Service) PutBucketLifecycleConfiguration(ctx context.Context, in *PutBucketLifecycleConfigurationRequest) (*PutBucketLifecycleConfigurationOutput, error) {
 	lc := in.LifecycleConfiguration
-	if lc == nil || len(lc.Rules) == 0 {
-		return nil, errMalformedXML()
+	if err := checkLifecycle(lc); err != nil {
+		return nil, err
 	}
-	ids := map[string]bool{}
-	for _, r := range lc.Rules {
-		if id := ptr.Val(r.ID); id != "" {
-			if ids[id] {
-				return nil, errInvalidArgument("Rule ID must be unique. Found same ID for more than one rule")
-			}
-			ids[id] = true
-		}
-	}
-	_, err := setConf[PutBucketLifecycleConfigurationOutput](ctx, s, *in.Bucket, func(b *bucketRec) error { b.Lifecycle = lc; return nil })
+	_, err := setConf[PutBucketLifecycleConfigurationOutput](ctx, s, *in.Bucket, func(b *bucketRec) error {
+		b.Lifecycle, b.LifecycleGen = lc, s.nextSeq()
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -390,11 +385,18 @@ func (s *Service) DeleteBucketLifecycle(ctx context.Context, in *DeleteBucketLif
 	return setConf[DeleteBucketLifecycleOutput](ctx, s, *in.Bucket, func(b *bucketRec) error { b.Lifecycle = nil; return nil })
 }
 
-// PutBucketNotificationConfiguration sets the event notifications (kept;
-// delivery is not done yet).
+// PutBucketNotificationConfiguration sets the event notifications, after
+// checking that their queues and topics exist, and sends each an
+// s3:TestEvent (see notify.go).
 // https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketNotificationConfiguration.html
 func (s *Service) PutBucketNotificationConfiguration(ctx context.Context, in *PutBucketNotificationConfigurationRequest) (*PutBucketNotificationConfigurationOutput, error) {
 	nc := in.NotificationConfiguration
+	if _, err := s.viewBucket(*in.Bucket); err != nil {
+		return nil, err
+	}
+	if err := s.checkNotification(ctx, nc, ptr.Val(in.SkipDestinationValidation)); err != nil {
+		return nil, err
+	}
 	for i := range nc.QueueConfigurations {
 		if nc.QueueConfigurations[i].Id == nil {
 			nc.QueueConfigurations[i].Id = ptr.To(newBlobID())
@@ -410,7 +412,14 @@ func (s *Service) PutBucketNotificationConfiguration(ctx context.Context, in *Pu
 			nc.LambdaFunctionConfigurations[i].Id = ptr.To(newBlobID())
 		}
 	}
-	return setConf[PutBucketNotificationConfigurationOutput](ctx, s, *in.Bucket, func(b *bucketRec) error { b.Notification = nc; return nil })
+	out, err := setConf[PutBucketNotificationConfigurationOutput](ctx, s, *in.Bucket, func(b *bucketRec) error { b.Notification = nc; return nil })
+	if err != nil {
+		return nil, err
+	}
+	if !ptr.Val(in.SkipDestinationValidation) {
+		s.sendTestEvents(ctx, *in.Bucket, nc)
+	}
+	return out, nil
 }
 
 // GetBucketNotificationConfiguration returns the event notifications (empty when none).

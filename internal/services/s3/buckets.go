@@ -78,6 +78,11 @@ func (s *Service) updateBucket(ctx context.Context, name string, fn func(b *buck
 			return err
 		}
 		s.buckets.Put(tx, global, name, b)
+		if b.Lifecycle != nil {
+			s.lifecycled.Put(tx, global, name, b.LifecycleGen)
+		} else {
+			s.lifecycled.Delete(tx, global, name)
+		}
 		return nil
 	})
 }
@@ -242,6 +247,7 @@ func (s *Service) DeleteBucket(ctx context.Context, in *DeleteBucketRequest) (*D
 		}
 		s.buckets.Delete(tx, global, name)
 		s.owned.Delete(tx, state.Scope{Account: b.Owner}, name)
+		s.lifecycled.Delete(tx, global, name)
 		return nil
 	})
 	if err != nil {

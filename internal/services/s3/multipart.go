@@ -338,6 +338,7 @@ func (s *Service) CompleteMultipartUpload(ctx context.Context, in *CompleteMulti
 		return nil, err
 	}
 	s.blobs.remove(dead)
+	s.notify(ctx, bucket, evComplete, rec)
 	out := &CompleteMultipartUploadOutput{
 		Bucket: ptr.To(bucket), Key: ptr.To(key), ETag: ptr.To(rec.ETag), VersionId: s.versionHeader(rec, bv),
 		Location:             ptr.To("/" + bucket + "/" + key),

@@ -230,6 +230,7 @@ func (s *Service) PutObject(ctx context.Context, in *PutObjectRequest) (*PutObje
 		return nil, err
 	}
 	s.blobs.remove(dead)
+	s.notify(ctx, bucket, evPut, rec)
 	out := &PutObjectOutput{ETag: ptr.To(rec.ETag), ServerSideEncryption: ptr.To(sseOf(rec)), VersionId: s.versionHeader(rec, bv), Size: ptr.To(rec.Size)}
 	setChecksums(rec.Checksums, &out.ChecksumCRC32, &out.ChecksumCRC32C, &out.ChecksumCRC64NVME, &out.ChecksumSHA1, &out.ChecksumSHA256)
 	if len(rec.Checksums) > 0 {
@@ -670,6 +671,7 @@ func (s *Service) DeleteObject(ctx context.Context, in *DeleteObjectRequest) (*D
 		return nil, err
 	}
 	s.blobs.remove(dead)
+	s.notifyRemoved(ctx, *in.Bucket, d, false)
 	return &DeleteObjectOutput{DeleteMarker: d.DeleteMarker, VersionId: d.VersionId}, nil
 }
 
@@ -680,7 +682,10 @@ func (s *Service) DeleteObjects(ctx context.Context, in *DeleteObjectsRequest) (
 		return nil, errMalformedXML()
 	}
 	out := &DeleteObjectsOutput{}
-	var dead []segment
+	var (
+		dead    []segment
+		removed []DeletedObject
+	)
 	err := s.db.Update(ctx, func(tx *state.Tx) error {
 		if _, err := s.bucket(tx, *in.Bucket); err != nil {
 			return err
@@ -697,6 +702,7 @@ func (s *Service) DeleteObjects(ctx context.Context, in *DeleteObjectsRequest) (
 				continue
 			}
 			dead = append(dead, segs...)
+			removed = append(removed, *d)
 			if !ptr.Val(in.Delete.Quiet) {
 				if o.VersionId == nil && d.DeleteMarker == nil {
 					d.VersionId = nil
@@ -710,6 +716,9 @@ func (s *Service) DeleteObjects(ctx context.Context, in *DeleteObjectsRequest) (
 		return nil, err
 	}
 	s.blobs.remove(dead)
+	for i := range removed {
+		s.notifyRemoved(ctx, *in.Bucket, &removed[i], false)
+	}
 	return out, nil
 }
 
@@ -823,6 +832,7 @@ func (s *Service) CopyObject(ctx context.Context, in *CopyObjectRequest) (*CopyO
 		return nil, err
 	}
 	s.blobs.remove(dead)
+	s.notify(ctx, *in.Bucket, evCopy, rec)
 	res := &CopyObjectResult{ETag: ptr.To(rec.ETag), LastModified: ptr.To(rec.LastModified)}
 	setChecksums(rec.Checksums, &res.ChecksumCRC32, &res.ChecksumCRC32C, &res.ChecksumCRC64NVME, &res.ChecksumSHA1, &res.ChecksumSHA256)
 	out := &CopyObjectOutput{CopyObjectResult: res, VersionId: s.versionHeader(rec, bv), ServerSideEncryption: ptr.To(sseOf(rec))}

@@ -27,6 +27,7 @@ type bucketRec struct {
 	CORS         *CORSConfiguration
 	Website      *WebsiteConfiguration
 	Lifecycle    *BucketLifecycleConfiguration
+	LifecycleGen uint64 `json:",omitempty"` // changes with each PutBucketLifecycleConfiguration
 	Notification *NotificationConfiguration
 	Logging      *LoggingEnabled
 	Replication  *ReplicationConfiguration

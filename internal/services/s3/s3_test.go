@@ -272,7 +272,8 @@ func TestBucketConfiguration(t *testing.T) {
 	if err != nil || v.Status != types.BucketVersioningStatusEnabled {
 		t.Errorf("versioning: %+v %v", v, err)
 	}
-	if _, err := c.PutBucketNotificationConfiguration(ctx, &s3.PutBucketNotificationConfigurationInput{Bucket: b, NotificationConfiguration: &types.NotificationConfiguration{
+	// The queue does not exist: SkipDestinationValidation keeps the configuration anyway.
+	if _, err := c.PutBucketNotificationConfiguration(ctx, &s3.PutBucketNotificationConfigurationInput{Bucket: b, SkipDestinationValidation: aws.Bool(true), NotificationConfiguration: &types.NotificationConfiguration{
 		QueueConfigurations: []types.QueueConfiguration{{QueueArn: aws.String("arn:aws:sqs:ap-northeast-2:000000000000:q"), Events: []types.Event{"s3:ObjectCreated:*"}}}}}); err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,10 @@
 // configuration (versioning, policy, ACL, public access block, CORS,
 // website, lifecycle, encryption, …), objects streamed to files, versions,
 // multipart uploads, and anonymous access evaluated from policy and ACL.
+// Beyond the model's operations it answers CORS preflights, website
+// endpoints and browser POST uploads (intercept.go), applies lifecycle
+// rules on a timer (lifecycle.go) and sends event notifications to SQS and
+// SNS (notify.go).
 //
 // Bucket names are global across accounts and regions, so every record
 // lives in the global scope (state.Scope{}), keyed by bucket name; objects
@@ -22,6 +26,7 @@ import (
 	"time"
 
 	"haneul/internal/clock"
+	"haneul/internal/identity"
 	"haneul/internal/service"
 	"haneul/internal/state"
 )
@@ -40,7 +45,10 @@ type Service struct {
 	log     *slog.Logger
 	region  string
 	blobs   *blobStore
-	tempDir string // the private blob directory of a memory store, removed on Close
+	tempDir string              // the private blob directory of a memory store, removed on Close
+	queues  Queues              // event notification destinations; nil sends nothing
+	ids     *identity.Directory // resolves the credential of browser POST uploads
+	topics  Topics
 
 	buckets  *state.Table[bucketRec]
 	owned    *state.Table[string]    // scope {owner}: bucket name → ""
@@ -48,6 +56,13 @@ type Service struct {
 	versions *state.Table[objectRec] // "bucket\x00key\x00<inverted seq>" → noncurrent versions
 	uploads  *state.Table[uploadRec] // "bucket\x00key\x00uploadId" → upload
 	parts    *state.Table[partRec]   // "uploadId\x00%05d" → part
+	// lifecycled indexes the buckets with lifecycle rules (name → their
+	// LifecycleGen), so the sweeper visits only those.
+	lifecycled *state.Table[uint64]
+
+	sweepEvery time.Duration        // how often the lifecycle sweeper wakes
+	sweptMu    sync.Mutex           // guards swept
+	swept      map[string]sweepMark // bucket → the day and rules of its last sweep
 
 	seqMu sync.Mutex
 	seq   uint64 // last version sequence number handed out
@@ -55,7 +70,8 @@ type Service struct {
 
 // New returns the S3 service. Object bytes go beneath the store's data
 // directory, or a private temporary directory when the store is in memory.
-func New(deps service.Deps) (*Service, error) {
+// Event notifications go to queues and topics (either may be nil).
+func New(deps service.Deps, queues Queues, topics Topics) (*Service, error) {
 	db := deps.Store.DB("s3")
 	deps = deps.WithDefaults()
 	clk := deps.Clock
@@ -68,12 +84,19 @@ func New(deps service.Deps) (*Service, error) {
 		clock:    clk,
 		log:      log,
 		region:   deps.Region,
+		queues:   queues,
+		ids:      deps.Identity,
+		topics:   topics,
 		buckets:  state.NewTable[bucketRec](db, "buckets"),
 		owned:    state.NewTable[string](db, "owned"),
 		objects:  state.NewTable[objectRec](db, "objects"),
 		versions: state.NewTable[objectRec](db, "versions"),
 		uploads:  state.NewTable[uploadRec](db, "uploads"),
 		parts:    state.NewTable[partRec](db, "parts"),
+
+		lifecycled: state.NewTable[uint64](db, "lifecycled"),
+		sweepEvery: 2 * time.Second,
+		swept:      map[string]sweepMark{},
 	}
 	if s.region == "" {
 		s.region = "us-east-1"
@@ -97,8 +120,8 @@ func New(deps service.Deps) (*Service, error) {
 }
 
 // MustNew is New for callers that cannot handle an error at start-up.
-func MustNew(deps service.Deps) *Service {
-	s, err := New(deps)
+func MustNew(deps service.Deps, queues Queues, topics Topics) *Service {
+	s, err := New(deps, queues, topics)
 	if err != nil {
 		panic(err)
 	}
@@ -119,7 +142,8 @@ func (s *Service) Handlers() map[string]service.Handler {
 }
 
 // Start implements service.Starter: it removes blob files no record refers
-// to (left by a crash between writing a blob and committing its record).
+// to (left by a crash between writing a blob and committing its record),
+// and starts the lifecycle sweeper (lifecycle.go).
 func (s *Service) Start(ctx context.Context) error {
 	live := map[string]bool{}
 	_ = s.db.View(func(tx *state.Tx) error {
@@ -141,6 +165,7 @@ func (s *Service) Start(ctx context.Context) error {
 	if n > 0 {
 		s.log.Info("s3: removed orphaned blobs", "count", n)
 	}
+	go s.lifecycleSweeper(ctx)
 	return nil
 }
 
