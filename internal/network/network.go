@@ -17,7 +17,9 @@
 //     gateway endpoints count with their lists' blocks);
 //   - an internet gateway carries traffic only for interfaces with a public
 //     address; a NAT gateway lets private subnets out (not in);
-//   - a gateway endpoint takes traffic to its service's prefix list.
+//   - a gateway endpoint takes traffic to its service's prefix list;
+//   - an active VPC peering connection carries traffic between its two VPCs
+//     when each side's route table sends the other's address to it.
 //
 // The same model is meant to be enforced later on real traffic by the data
 // planes (load balancers, instances): Explain is pure and cheap on a Snapshot.
@@ -43,6 +45,13 @@ type Snapshot struct {
 	InternetGateways map[string]InternetGateway // by id
 	PrefixLists      map[string]PrefixList      // by id
 	Endpoints        map[string]Endpoint        // gateway VPC endpoints, by id
+	Peerings         map[string]Peering         // active VPC peering connections, by id
+}
+
+// Peering is an active VPC peering connection between two VPCs.
+type Peering struct {
+	ID   string
+	VPCs [2]string
 }
 
 // VPC is a virtual network.
@@ -478,7 +487,7 @@ func (n *Snapshot) route(w *walk, subnet string, dst netip.Addr) (Route, bool) {
 func (n *Snapshot) ifaceToIface(w *walk, q Query, a, b Interface) {
 	sa, sb := n.Subnets[a.Subnet], n.Subnets[b.Subnet]
 	if sa.VPC != sb.VPC {
-		w.hop(sa.VPC+"→"+sb.VPC, "vpc", false, "different VPCs and no peering route modelled")
+		n.peered(w, q, a, b)
 		return
 	}
 	if !n.sgAllows(w, a.Groups, true, q.Protocol, q.Port, b.PrivateIP, b.Groups) {
@@ -623,4 +632,51 @@ func (n *Snapshot) internetIn(w *walk, q Query, src netip.Addr, b Interface) {
 		return
 	}
 	n.naclAllows(w, b.Subnet, true, q.Protocol, ephemeral, src)
+}
+
+// peered is traffic between interfaces of two VPCs: it needs an active
+// peering connection that a's route table sends b's address to and b's route
+// table sends the reply back through. Both ends' groups and both subnets'
+// ACLs apply, in both directions for the ACLs.
+func (n *Snapshot) peered(w *walk, q Query, a, b Interface) {
+	sa, sb := n.Subnets[a.Subnet], n.Subnets[b.Subnet]
+	if !n.sgAllows(w, a.Groups, true, q.Protocol, q.Port, b.PrivateIP, b.Groups) {
+		return
+	}
+	if !n.naclAllows(w, a.Subnet, true, q.Protocol, q.Port, b.PrivateIP) {
+		return
+	}
+	r, ok := n.route(w, a.Subnet, b.PrivateIP)
+	if !ok {
+		return
+	}
+	p, live := n.Peerings[r.Target]
+	if !strings.HasPrefix(r.Target, "pcx-") || !live || !(p.VPCs == [2]string{sa.VPC, sb.VPC} || p.VPCs == [2]string{sb.VPC, sa.VPC}) {
+		w.hop(r.Target, "route-table", false, "%s is in %s, but %s does not lead there", b.PrivateIP, sb.VPC, r.Target)
+		return
+	}
+	if !w.hop(p.ID, "vpc-peering-connection", true, "active between %s and %s", p.VPCs[0], p.VPCs[1]) {
+		return
+	}
+	if !n.naclAllows(w, b.Subnet, false, q.Protocol, q.Port, a.PrivateIP) {
+		return
+	}
+	if !n.sgAllows(w, b.Groups, false, q.Protocol, q.Port, a.PrivateIP, a.Groups) {
+		return
+	}
+	// The reply must be routed back through the same connection.
+	back, _, ok := n.lookup(sb.RouteTable, a.PrivateIP)
+	if !ok || back.Target != p.ID {
+		target := "no route"
+		if ok {
+			target = back.Target
+		}
+		w.hop(sb.RouteTable, "route-table", false, "replies to %s go to %s, not back through %s", a.PrivateIP, target, p.ID)
+		return
+	}
+	w.hop(sb.RouteTable, "route-table", true, "replies to %s go back through %s", a.PrivateIP, p.ID)
+	if !n.naclAllows(w, b.Subnet, true, q.Protocol, ephemeral, a.PrivateIP) {
+		return
+	}
+	n.naclAllows(w, a.Subnet, false, q.Protocol, ephemeral, b.PrivateIP)
 }

@@ -76,6 +76,30 @@ func world() *Snapshot {
 	}
 }
 
+// peer adds vpc-2 (10.1.0.0/16) with instance i-peer, peered with vpc-1 by
+// pcx-1 (active or not); the private subnet routes 10.1.0.0/16 to pcx-1, and
+// vpc-2 routes 10.0.0.0/16 back to it when back is set.
+func peer(active, back bool) func(*Snapshot) {
+	return func(s *Snapshot) {
+		s.VPCs["vpc-2"] = VPC{ID: "vpc-2", CIDRs: []netip.Prefix{pfx("10.1.0.0/16")}}
+		s.Subnets["subnet-peer"] = Subnet{ID: "subnet-peer", VPC: "vpc-2", CIDR: pfx("10.1.0.0/24"), RouteTable: "rtb-peer", NACL: "acl-default"}
+		routes := []Route{{Dest: pfx("10.1.0.0/16"), Target: "local"}}
+		if back {
+			routes = append(routes, Route{Dest: pfx("10.0.0.0/16"), Target: "pcx-1"})
+		}
+		s.RouteTables["rtb-peer"] = RouteTable{ID: "rtb-peer", Routes: routes}
+		rt := s.RouteTables["rtb-private"]
+		rt.Routes = append(append([]Route(nil), rt.Routes...), Route{Dest: pfx("10.1.0.0/16"), Target: "pcx-1"})
+		s.RouteTables["rtb-private"] = rt
+		s.Groups["sg-peer"] = SecurityGroup{ID: "sg-peer", Rules: []SGRule{{Protocol: "tcp", From: 8080, To: 8080, CIDR: pfx("10.0.1.0/24")}}}
+		s.Interfaces["eni-peer"] = Interface{ID: "eni-peer", Owner: "i-peer", Subnet: "subnet-peer", PrivateIP: addr("10.1.0.10"), Groups: []string{"sg-peer"}}
+		s.Peerings = map[string]Peering{}
+		if active {
+			s.Peerings["pcx-1"] = Peering{ID: "pcx-1", VPCs: [2]string{"vpc-1", "vpc-2"}}
+		}
+	}
+}
+
 func TestExplain(t *testing.T) {
 	cases := []struct {
 		name      string
@@ -136,6 +160,15 @@ func TestExplain(t *testing.T) {
 			}},
 		{"detached internet gateway", "internet", "i-web", "tcp", 80, false, "internet-gateway",
 			func(s *Snapshot) { s.InternetGateways["igw-1"] = InternetGateway{ID: "igw-1"} }},
+		{"peered VPC with routes both ways", "i-app", "i-peer", "tcp", 8080, true, "", peer(true, true)},
+		{"peered VPC without the return route", "i-app", "i-peer", "tcp", 8080, false, "route-table", peer(true, false)},
+		{"peering connection not active", "i-app", "i-peer", "tcp", 8080, false, "route-table", peer(false, true)},
+		{"another VPC and no peering route", "i-app", "i-peer", "tcp", 8080, false, "route-table", func(s *Snapshot) {
+			peer(true, true)(s)
+			rt := s.RouteTables["rtb-private"]
+			rt.Routes = rt.Routes[:2]
+			s.RouteTables["rtb-private"] = rt
+		}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

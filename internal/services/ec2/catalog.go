@@ -167,12 +167,25 @@ func (s *Service) DescribeInstanceTypeOfferings(ctx context.Context, in *Describ
 type catalogImage struct {
 	amicatalog.Image
 	AMI string // the image's id in the region
+	// RootSnapshot is the root volume's snapshot of an account's own image
+	// ("" for catalog images: see snapshotID).
+	RootSnapshot string
+	// Extra are an own image's mappings besides the root device.
+	Extra []BlockDeviceMapping
+}
+
+// rootSnapshot is the snapshot the image's root volume is made from.
+func (im catalogImage) rootSnapshot(region string) string {
+	if im.RootSnapshot != "" {
+		return im.RootSnapshot
+	}
+	return snapshotID(region, im.AMI)
 }
 
 func regionImages(region string) []catalogImage {
 	var out []catalogImage
 	for _, im := range amicatalog.Images() {
-		out = append(out, catalogImage{im, im.ID})
+		out = append(out, catalogImage{Image: im, AMI: im.ID})
 	}
 	slices.SortFunc(out, func(a, b catalogImage) int { return strings.Compare(a.AMI, b.AMI) })
 	return out
@@ -214,67 +227,4 @@ func imageOut(im catalogImage, region string) Image {
 		out.ImageOwnerAlias = ptr.To(im.OwnerAlias)
 	}
 	return out
-}
-
-// DescribeImages lists the base image catalog, by owner, id and filters.
-// https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeImages.html
-func (s *Service) DescribeImages(ctx context.Context, in *DescribeImagesRequest) (*DescribeImagesResult, error) {
-	sc, err := s.scope(ctx)
-	if err != nil {
-		return nil, err
-	}
-	var all []Image
-	for _, im := range regionImages(sc.Region) {
-		if len(in.ImageIds) > 0 && !slices.Contains(in.ImageIds, im.AMI) {
-			continue
-		}
-		// AWS: owners are account ids or the aliases amazon, aws-marketplace and self.
-		if len(in.Owners) > 0 && !slices.ContainsFunc(in.Owners, func(o string) bool {
-			return o == im.OwnerID || (o == "amazon" && im.OwnerAlias == "amazon")
-		}) {
-			continue
-		}
-		all = append(all, imageOut(im, sc.Region))
-	}
-	for _, id := range in.ImageIds {
-		if !slices.ContainsFunc(all, func(im Image) bool { return *im.ImageId == id }) {
-			if _, ok := findImage(sc.Region, id); !ok {
-				return nil, notFoundFor(id)
-			}
-		}
-	}
-	one := func(f func(Image) *string) func(Image) []string {
-		return func(im Image) []string {
-			if v := f(im); v != nil {
-				return []string{*v}
-			}
-			return nil
-		}
-	}
-	all, err = filterSlice(all, in.Filters, map[string]func(Image) []string{
-		"name":                             func(im Image) []string { return []string{*im.Name} },
-		"image-id":                         one(func(im Image) *string { return im.ImageId }),
-		"owner-id":                         one(func(im Image) *string { return im.OwnerId }),
-		"owner-alias":                      one(func(im Image) *string { return im.ImageOwnerAlias }),
-		"architecture":                     one(func(im Image) *string { return im.Architecture }),
-		"virtualization-type":              one(func(im Image) *string { return im.VirtualizationType }),
-		"root-device-type":                 one(func(im Image) *string { return im.RootDeviceType }),
-		"root-device-name":                 one(func(im Image) *string { return im.RootDeviceName }),
-		"state":                            one(func(im Image) *string { return im.State }),
-		"image-type":                       one(func(im Image) *string { return im.ImageType }),
-		"hypervisor":                       one(func(im Image) *string { return im.Hypervisor }),
-		"description":                      one(func(im Image) *string { return im.Description }),
-		"platform-details":                 one(func(im Image) *string { return im.PlatformDetails }),
-		"is-public":                        func(im Image) []string { return []string{strconv.FormatBool(*im.Public)} },
-		"ena-support":                      func(im Image) []string { return []string{strconv.FormatBool(*im.EnaSupport)} },
-		"block-device-mapping.volume-type": func(im Image) []string { return []string{*im.BlockDeviceMappings[0].Ebs.VolumeType} },
-	})
-	if err != nil {
-		return nil, err
-	}
-	images, next, err := page(all, func(im Image) string { return *im.ImageId }, query{MaxResults: in.MaxResults, NextToken: in.NextToken})
-	if err != nil {
-		return nil, err
-	}
-	return &DescribeImagesResult{Images: images, NextToken: next}, nil
 }

@@ -65,6 +65,9 @@ func TestRegionsZonesAndDefaultVPC(t *testing.T) {
 	attrs := must(c.DescribeAccountAttributes(ctx, &ec2.DescribeAccountAttributesInput{AttributeNames: []types.AccountAttributeName{"default-vpc"}}))
 	defVPC := *attrs.AccountAttributes[0].AttributeValues[0].AttributeValue
 	vpcs := must(c.DescribeVpcs(ctx, &ec2.DescribeVpcsInput{Filters: []types.Filter{filter("is-default", "true")}}))
+	if alias := must(c.DescribeVpcs(ctx, &ec2.DescribeVpcsInput{Filters: []types.Filter{filter("isDefault", "true")}})); len(alias.Vpcs) != len(vpcs.Vpcs) {
+		t.Errorf("isDefault filter found %d VPCs, is-default %d", len(alias.Vpcs), len(vpcs.Vpcs))
+	}
 	if len(vpcs.Vpcs) != 1 || *vpcs.Vpcs[0].VpcId != defVPC || *vpcs.Vpcs[0].CidrBlock != "172.31.0.0/16" {
 		t.Fatalf("default vpc %+v", vpcs.Vpcs)
 	}

@@ -2,6 +2,7 @@ package ec2
 
 import (
 	"context"
+	"strconv"
 	"strings"
 
 	"haneul/internal/ptr"
@@ -20,6 +21,49 @@ type GroupLaunch struct {
 	// Tags may include keys under the reserved aws: prefix
 	// (aws:autoscaling:groupName), which only AWS services may set.
 	Tags map[string]string
+	// Template, if set, launches from a launch template version: its data
+	// under the fields set above (the subnet; an instance type or image
+	// from a mixed instances policy's override).
+	Template *TemplateLaunch
+}
+
+// TemplateLaunch names the launch template version an instance launches from.
+type TemplateLaunch struct {
+	ID      string
+	Version int64
+}
+
+// TemplateVersion is one launch template version as Auto Scaling sees it.
+type TemplateVersion struct {
+	ID, Name              string
+	Version               int64
+	ImageID, InstanceType string
+}
+
+// ResolveLaunchTemplate finds the launch template named by id or name and
+// resolves version ("$Latest", "$Default", a number; "" is $Default). Its
+// errors are EC2's (InvalidLaunchTemplateId.NotFound, …).
+func (s *Service) ResolveLaunchTemplate(ctx context.Context, id, name, version string) (TemplateVersion, error) {
+	sc, err := s.scope(ctx)
+	if err != nil {
+		return TemplateVersion{}, err
+	}
+	spec := LaunchTemplateSpecification{Version: ptr.To(version)}
+	if id != "" {
+		spec.LaunchTemplateId = ptr.To(id)
+	}
+	if name != "" {
+		spec.LaunchTemplateName = ptr.To(name)
+	}
+	r, v, err := s.resolveLaunchTemplate(ctx, sc, spec)
+	if err != nil {
+		return TemplateVersion{}, err
+	}
+	out := TemplateVersion{ID: r.id(), Name: *r.LaunchTemplateName, Version: *v.VersionNumber}
+	if d := v.LaunchTemplateData; d != nil {
+		out.ImageID, out.InstanceType = ptr.Val(d.ImageId), ptr.Val(d.InstanceType)
+	}
+	return out, nil
 }
 
 // ImageExists reports whether the AMI id is in the request region's catalog.
@@ -32,12 +76,16 @@ func (s *Service) ImageExists(ctx context.Context, id string) bool {
 	return ok
 }
 
-// LaunchForGroup runs one instance as RunInstances does and tags it with
+// LaunchForGroup runs one instance as RunInstances does (from l.Template
+// when set) and tags it with
 // l.Tags (reserved aws: keys included); it returns the instance id and zone.
 func (s *Service) LaunchForGroup(ctx context.Context, l GroupLaunch) (id, zone string, err error) {
-	in := &RunInstancesRequest{
-		ImageId: ptr.To(l.ImageID), MinCount: ptr.To(int64(1)), MaxCount: ptr.To(int64(1)),
-		BlockDeviceMappings: l.BlockDevices,
+	in := &RunInstancesRequest{MinCount: ptr.To(int64(1)), MaxCount: ptr.To(int64(1)), BlockDeviceMappings: l.BlockDevices}
+	if l.ImageID != "" {
+		in.ImageId = ptr.To(l.ImageID)
+	}
+	if t := l.Template; t != nil {
+		in.LaunchTemplate = &LaunchTemplateSpecification{LaunchTemplateId: ptr.To(t.ID), Version: ptr.To(strconv.FormatInt(t.Version, 10))}
 	}
 	if l.InstanceType != "" {
 		in.InstanceType = ptr.To(l.InstanceType)

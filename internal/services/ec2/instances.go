@@ -216,7 +216,7 @@ func (s *Service) resolve(tx *state.Tx, sc state.Scope, in *RunInstancesRequest)
 	if in.ImageId == nil {
 		return l, awserr.New("MissingParameter", 400, "The request must contain the parameter ImageId")
 	}
-	if l.image, ok = findImage(sc.Region, *in.ImageId); !ok {
+	if l.image, ok = s.launchImage(tx, sc, *in.ImageId); !ok {
 		if !strings.HasPrefix(*in.ImageId, "ami-") {
 			return l, awserr.New("InvalidAMIID.Malformed", 400, "Invalid id: \"%s\" (expecting \"ami-...\")", *in.ImageId)
 		}
@@ -322,6 +322,9 @@ func (s *Service) RunInstances(ctx context.Context, in *RunInstancesRequest) (*R
 	sc, err := s.scope(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if in.LaunchTemplate != nil {
+		return s.runFromTemplate(ctx, sc, in) // launchtemplates.go
 	}
 	minN, maxN := ptr.Val(in.MinCount), ptr.Val(in.MaxCount)
 	// AWS: 1 ≤ MinCount ≤ MaxCount.
@@ -498,8 +501,16 @@ func (s *Service) launchVolumes(tx *state.Tx, sc state.Scope, in *RunInstancesRe
 		enc     bool
 		kms     *string
 	}
-	root := vol{dev: l.image.RootDeviceName, size: int64(l.image.RootVolumeSize), typ: l.image.RootVolumeType, del: true, snap: snapshotID(sc.Region, l.image.AMI)}
+	root := vol{dev: l.image.RootDeviceName, size: int64(l.image.RootVolumeSize), typ: l.image.RootVolumeType, del: true, snap: l.image.rootSnapshot(sc.Region)}
 	vols := []vol{root}
+	// AWS: an image's further EBS mappings become volumes too, unless the request maps the same device.
+	for _, m := range l.image.Extra {
+		if m.Ebs == nil || slices.ContainsFunc(in.BlockDeviceMappings, func(r BlockDeviceMapping) bool { return ptr.Val(r.DeviceName) == ptr.Val(m.DeviceName) }) {
+			continue
+		}
+		e := m.Ebs
+		vols = append(vols, vol{dev: ptr.Val(m.DeviceName), size: ptr.Val(e.VolumeSize), typ: ptr.Val(e.VolumeType), del: ptr.Val(e.DeleteOnTermination), snap: ptr.Val(e.SnapshotId), iops: e.Iops, through: e.Throughput, enc: ptr.Val(e.Encrypted)})
+	}
 	for _, m := range in.BlockDeviceMappings {
 		if m.Ebs == nil || m.NoDevice != nil {
 			continue
@@ -535,19 +546,8 @@ func (s *Service) launchVolumes(tx *state.Tx, sc state.Scope, in *RunInstancesRe
 	var out []InstanceBlockDeviceMapping
 	for _, v := range vols {
 		id := ids.Hex("vol", 17)
-		iops, through := v.iops, v.through
-		switch v.typ {
-		case "gp3":
-			if iops == nil {
-				iops = ptr.To(int64(3000))
-			}
-			if through == nil {
-				through = ptr.To(int64(125))
-			}
-		case "gp2":
-			iops = ptr.To(max(100, min(16000, 3*v.size)))
-		}
-		rec := volumeRec{Volume{
+		iops, through := volumeDefaults(v.typ, v.size, v.iops, v.through)
+		rec := volumeRec{Volume: Volume{
 			VolumeId: ptr.To(id), Size: ptr.To(v.size), VolumeType: ptr.To(v.typ), State: ptr.To("in-use"), CreateTime: ptr.To(now),
 			AvailabilityZone: l.subnet.AvailabilityZone, AvailabilityZoneId: l.subnet.AvailabilityZoneId, Encrypted: ptr.To(v.enc), KmsKeyId: v.kms,
 			Iops: iops, Throughput: through, MultiAttachEnabled: ptr.To(false),
@@ -740,6 +740,7 @@ func (s *Service) releaseInstance(tx *state.Tx, sc state.Scope, r *instanceRec) 
 		return true
 	})
 	r.setPublicIP("")
+	s.releaseENIs(tx, sc, r)
 	for _, m := range r.BlockDeviceMappings {
 		v, ok := s.volumes.Get(tx, sc, *m.Ebs.VolumeId)
 		if !ok {

@@ -10,9 +10,10 @@ import (
 	"haneul/internal/state"
 )
 
-// networkInterfaces lists the scope's interfaces. They are not a table of
-// their own: each belongs to an instance (its primary interface) or a NAT
-// gateway and lives as long as its owner.
+// networkInterfaces lists the scope's interfaces: those made by
+// CreateNetworkInterface (a table of their own, see enis.go), and those that
+// belong to an instance (its primary interface) or a NAT gateway and live as
+// long as their owner.
 func (s *Service) networkInterfaces(tx *state.Tx, sc state.Scope) []NetworkInterface {
 	var out []NetworkInterface
 	s.instances.Ascend(tx, sc, "", func(id string, r instanceRec) bool {
@@ -62,12 +63,18 @@ func (s *Service) networkInterfaces(tx *state.Tx, sc state.Scope) []NetworkInter
 		out = append(out, eni)
 		return true
 	})
+	s.enis.Ascend(tx, sc, "", func(id string, r eniRec) bool {
+		n := r.NetworkInterface
+		n.TagSet = s.tagList(tx, sc, id)
+		out = append(out, n)
+		return true
+	})
 	slices.SortFunc(out, func(a, b NetworkInterface) int { return strings.Compare(*a.NetworkInterfaceId, *b.NetworkInterfaceId) })
 	return out
 }
 
-// DescribeNetworkInterfaces lists network interfaces: instances' primary
-// interfaces and NAT gateways'.
+// DescribeNetworkInterfaces lists network interfaces: those made by
+// CreateNetworkInterface, instances' primary interfaces and NAT gateways'.
 // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeNetworkInterfaces.html
 func (s *Service) DescribeNetworkInterfaces(ctx context.Context, in *DescribeNetworkInterfacesRequest) (*DescribeNetworkInterfacesResult, error) {
 	sc, err := s.scope(ctx)

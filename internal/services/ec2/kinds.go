@@ -14,6 +14,8 @@ type kinds struct {
 	key      *kind[keyRec]
 	instance *kind[instanceRec]
 	volume   *kind[volumeRec]
+	snapshot *kind[snapshotRec]
+	peering  *kind[peeringRec]
 }
 
 func (s *Service) newKinds() kinds {
@@ -21,5 +23,6 @@ func (s *Service) newKinds() kinds {
 		vpc: s.vpcKind(), subnet: s.subnetKind(), igw: s.igwKind(), rtb: s.rtbKind(), sg: s.sgKind(),
 		nacl: s.naclKind(), eip: s.eipKind(), nat: s.natKind(), vpce: s.vpceKind(), key: s.keyKind(),
 		instance: s.instanceKind(), volume: s.volumeKind(),
+		snapshot: s.snapshotKind(), peering: s.peeringKind(),
 	}
 }

@@ -24,6 +24,7 @@ func (s *Service) NetworkSnapshot(ctx context.Context, account, region string) (
 		NACLs: map[string]network.NACL{}, Groups: map[string]network.SecurityGroup{}, Interfaces: map[string]network.Interface{},
 		NATGateways: map[string]network.NATGateway{}, InternetGateways: map[string]network.InternetGateway{},
 		PrefixLists: map[string]network.PrefixList{}, Endpoints: map[string]network.Endpoint{},
+		Peerings: map[string]network.Peering{},
 	}
 	prefix := func(s string) netip.Prefix { p, _ := netip.ParsePrefix(s); return p }
 	addr := func(s string) netip.Addr { a, _ := netip.ParseAddr(s); return a }
@@ -126,6 +127,12 @@ func (s *Service) NetworkSnapshot(ctx context.Context, account, region string) (
 			}
 			n.PrefixLists[l.ID] = pl
 		}
+		s.peerings.Ascend(tx, sc, "", func(id string, p peeringRec) bool {
+			if s.settlePeering(p).active() {
+				n.Peerings[id] = network.Peering{ID: id, VPCs: p.vpcs()}
+			}
+			return true
+		})
 		s.vpces.Ascend(tx, sc, "", func(id string, e vpceRec) bool {
 			if *e.VpcEndpointType == "Gateway" {
 				l, _ := s.endpointList(sc.Region, *e.ServiceName)

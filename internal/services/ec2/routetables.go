@@ -123,6 +123,12 @@ func (s *Service) routeState(tx *state.Tx, sc state.Scope, vpcID string, r Route
 		if !ok || s.settleInstance(i).stateName() != "running" {
 			return "blackhole"
 		}
+	case r.VpcPeeringConnectionId != nil:
+		// AWS: a route to a peering connection is a blackhole until it is active, and again once deleted.
+		p, ok := s.peerings.Get(tx, sc, *r.VpcPeeringConnectionId)
+		if !ok || !s.settlePeering(p).active() {
+			return "blackhole"
+		}
 	}
 	return "active"
 }
@@ -327,8 +333,21 @@ func (s *Service) buildRoute(tx *state.Tx, sc state.Scope, rt rtbRec, in routeIn
 			return r, notFoundFor(*in.VpcEndpointId)
 		}
 		r.GatewayId = in.VpcEndpointId
+	case in.VpcPeeringConnectionId != nil:
+		// AWS: the connection must exist, be live, and join the table's VPC to another.
+		pcx, err := s.getPeering(tx, sc, *in.VpcPeeringConnectionId)
+		if err != nil {
+			return r, err
+		}
+		if pcx.ended() {
+			return r, awserr.New("InvalidVpcPeeringConnectionID.NotFound", 400, "The vpcPeeringConnection ID '%s' does not exist", pcx.id())
+		}
+		if pcx.peerOf(vpc) == "" {
+			return r, awserr.New("InvalidParameterValue", 400, "route table %s and VPC peering connection %s belong to different networks", rt.id(), pcx.id())
+		}
+		r.VpcPeeringConnectionId = in.VpcPeeringConnectionId
 	default:
-		r.VpcPeeringConnectionId, r.TransitGatewayId = in.VpcPeeringConnectionId, in.TransitGatewayId
+		r.TransitGatewayId = in.TransitGatewayId
 		r.EgressOnlyInternetGatewayId, r.CarrierGatewayId = in.EgressOnlyInternetGatewayId, in.CarrierGatewayId
 		r.LocalGatewayId, r.CoreNetworkArn = in.LocalGatewayId, in.CoreNetworkArn
 	}

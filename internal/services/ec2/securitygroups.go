@@ -303,7 +303,7 @@ func (s *Service) DeleteSecurityGroup(ctx context.Context, in *DeleteSecurityGro
 		if *g.GroupName == "default" {
 			return awserr.New("CannotDelete", 400, "the specified group: \"%s\" name: \"default\" cannot be deleted by a user", g.id())
 		}
-		// AWS: a group in use by an instance or referenced by another group's rule is DependencyViolation.
+		// AWS: a group in use by an instance, an interface or an endpoint, or referenced by another group's rule, is DependencyViolation.
 		dep := awserr.New("DependencyViolation", 400, "resource %s has a dependent object", g.id())
 		used := false
 		s.instances.Ascend(tx, sc, "", func(_ string, r instanceRec) bool {
@@ -320,6 +320,10 @@ func (s *Service) DeleteSecurityGroup(ctx context.Context, in *DeleteSecurityGro
 		})
 		s.vpces.Ascend(tx, sc, "", func(_ string, e vpceRec) bool {
 			used = used || (ptr.Val(e.State) != "deleted" && slices.ContainsFunc(e.Groups, func(x SecurityGroupIdentifier) bool { return ptr.Val(x.GroupId) == g.id() }))
+			return !used
+		})
+		s.enis.Ascend(tx, sc, "", func(_ string, e eniRec) bool {
+			used = used || slices.ContainsFunc(e.Groups, func(x GroupIdentifier) bool { return *x.GroupId == g.id() })
 			return !used
 		})
 		if used {

@@ -1,6 +1,7 @@
 // Package ec2 is Amazon EC2 and Amazon VPC: regions and zones, the default
 // VPC, VPCs, subnets, gateways, route tables, security groups, network ACLs,
-// Elastic IPs, VPC endpoints, key pairs, images, volumes and instances.
+// Elastic IPs, VPC endpoints, VPC peering, network interfaces, key pairs,
+// images, volumes, snapshots and instances.
 //
 // Every record lives in its account × region scope, keyed by its id. Tags are
 // one table for every resource type (keyed by resource id) plus an index
@@ -59,6 +60,12 @@ type Service struct {
 	keys      *state.Table[keyRec] // by key name
 	instances *state.Table[instanceRec]
 	volumes   *state.Table[volumeRec]
+	snapshots *state.Table[snapshotRec]
+	images    *state.Table[imageRec]
+	imageName *state.Table[string] // image name → image id, the scope's own images
+	enis      *state.Table[eniRec] // interfaces made by CreateNetworkInterface
+	peerings  *state.Table[peeringRec]
+	lt        *launchTemplates // launchtemplates.go
 	tags      *state.Table[map[string]string]
 	tagIndex  *state.Table[bool] // "type\x00key\x00value\x00id"
 
@@ -91,6 +98,12 @@ func New(deps service.Deps) *Service {
 		keys:      state.NewTable[keyRec](db, "keyPairs"),
 		instances: state.NewTable[instanceRec](db, "instances"),
 		volumes:   state.NewTable[volumeRec](db, "volumes"),
+		snapshots: state.NewTable[snapshotRec](db, "snapshots"),
+		images:    state.NewTable[imageRec](db, "images"),
+		imageName: state.NewTable[string](db, "imageNames"),
+		enis:      state.NewTable[eniRec](db, "networkInterfaces"),
+		peerings:  state.NewTable[peeringRec](db, "vpcPeeringConnections"),
+		lt:        newLaunchTemplates(db),
 		tags:      state.NewTable[map[string]string](db, "tags"),
 		tagIndex:  state.NewTable[bool](db, "tagIndex"),
 	}

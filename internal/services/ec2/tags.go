@@ -19,6 +19,7 @@ var resourceTypes = map[string]string{
 	"sg": "security-group", "sgr": "security-group-rule", "acl": "network-acl", "eipalloc": "elastic-ip",
 	"nat": "natgateway", "vpce": "vpc-endpoint", "key": "key-pair", "i": "instance", "vol": "volume",
 	"eni": "network-interface", "ami": "image", "dopt": "dhcp-options", "pl": "prefix-list", "snap": "snapshot",
+	"pcx": "vpc-peering-connection", "lt": "launch-template",
 }
 
 // idPrefix returns the part of a resource id before its first '-'.
@@ -196,7 +197,16 @@ func (s *Service) exists(tx *state.Tx, sc state.Scope, id string) bool {
 	case "key":
 		_, ok := s.keyByID(tx, sc, id)
 		return ok
-	case "eni", "ami", "dopt", "snap", "pl":
+	case "snap":
+		_, ok := s.snapshots.Get(tx, sc, id)
+		return ok
+	case "pcx":
+		_, ok := s.peerings.Get(tx, sc, id)
+		return ok
+	case "lt":
+		_, ok := s.lt.byID.Get(tx, sc, id)
+		return ok
+	case "eni", "ami", "dopt", "pl":
 		return true // derived or catalog resources: tags are kept as given
 	}
 	return false
@@ -362,6 +372,10 @@ func notFoundFor(id string) error {
 		return errNotFound("InvalidNetworkInterfaceID.NotFound", "The networkInterface ID '%s' does not exist", id)
 	case "pl":
 		return errNotFound("InvalidPrefixListID.NotFound", "The prefix list ID '%s' does not exist", id)
+	case "snap":
+		return errNotFound("InvalidSnapshot.NotFound", "The snapshot '%s' does not exist.", id)
+	case "pcx":
+		return errNotFound("InvalidVpcPeeringConnectionID.NotFound", "The vpcPeeringConnection ID '%s' does not exist", id)
 	}
 	return awserr.New("InvalidID", 400, "The ID '%s' is not valid", id)
 }

@@ -83,11 +83,13 @@ func (s *Service) vpcKind() *kind[vpcRec] {
 	return &kind[vpcRec]{
 		table: s.vpcs, prefix: "vpc", id: vpcRec.id, notFound: notFoundIDs,
 		filters: map[string]func(vpcRec) []string{
-			"vpc-id":           func(v vpcRec) []string { return []string{*v.VpcId} },
-			"cidr":             func(v vpcRec) []string { return []string{*v.CidrBlock} },
-			"cidr-block":       func(v vpcRec) []string { return []string{*v.CidrBlock} },
-			"state":            func(v vpcRec) []string { return []string{*v.State} },
-			"is-default":       func(v vpcRec) []string { return []string{strconv.FormatBool(*v.IsDefault)} },
+			"vpc-id":     func(v vpcRec) []string { return []string{*v.VpcId} },
+			"cidr":       func(v vpcRec) []string { return []string{*v.CidrBlock} },
+			"cidr-block": func(v vpcRec) []string { return []string{*v.CidrBlock} },
+			"state":      func(v vpcRec) []string { return []string{*v.State} },
+			"is-default": func(v vpcRec) []string { return []string{strconv.FormatBool(*v.IsDefault)} },
+			// AWS: "isDefault" is accepted too; Terraform's data "aws_vpc" { default = true } sends it.
+			"isDefault":        func(v vpcRec) []string { return []string{strconv.FormatBool(*v.IsDefault)} },
 			"owner-id":         func(v vpcRec) []string { return []string{*v.OwnerId} },
 			"dhcp-options-id":  func(v vpcRec) []string { return []string{*v.DhcpOptionsId} },
 			"instance-tenancy": func(v vpcRec) []string { return []string{*v.InstanceTenancy} },
