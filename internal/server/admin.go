@@ -29,8 +29,13 @@ import (
 //	GET|DELETE /_haneul/mail[/<id>]  the inbox of the e-mail haneul's services sent (see mail.go)
 //	GET  /_haneul/explain?from=&to=&port=[&protocol=tcp&account=&region=]
 //	                              can from reach to? hop by hop, like Reachability Analyzer
+//	POST /_haneul/ec2/cpu?instance=|group=&percent=[&account=&region=]
+//	                              the CPUUtilization an instance (or every instance of an
+//	                              Auto Scaling group) reports to CloudWatch; DELETE clears it
 func (s *Server) admin(w http.ResponseWriter, r *http.Request) {
 	switch {
+	case r.URL.Path == "/_haneul/ec2/cpu" && (r.Method == http.MethodPost || r.Method == http.MethodDelete):
+		s.setCPU(w, r)
 	case r.URL.Path == "/_haneul/explain" && r.Method == http.MethodGet:
 		s.explain(w, r)
 	case r.URL.Path == "/_haneul/sns/deliveries" && r.Method == http.MethodGet:
@@ -218,4 +223,58 @@ func lookup[T any](s *Server, name string) (T, bool) {
 	}
 	v, ok := e.Service.(T)
 	return v, ok
+}
+
+// setCPU sets (POST) or clears (DELETE) the CPU utilisation haneul reports
+// for an instance or an Auto Scaling group's instances: CloudWatch
+// publishes it as AWS/EC2 CPUUtilization each minute, until instances run
+// for real. Parameters come from the query string or a form body.
+func (s *Server) setCPU(w http.ResponseWriter, r *http.Request) {
+	fail := func(status int, format string, args ...any) {
+		writeJSON(w, status, map[string]any{"status": "error", "message": fmt.Sprintf(format, args...)})
+	}
+	c, ok := lookup[interface {
+		SetCPU(ctx context.Context, account, region, target string, percent float64, unset bool) error
+	}](s, "cloudwatch")
+	if !ok {
+		fail(http.StatusNotFound, "cloudwatch is not running")
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		fail(http.StatusBadRequest, "%v", err)
+		return
+	}
+	target := r.Form.Get("instance")
+	if g := r.Form.Get("group"); g != "" {
+		if target != "" {
+			fail(http.StatusBadRequest, "give instance or group, not both")
+			return
+		}
+		target = g
+	}
+	if target == "" {
+		fail(http.StatusBadRequest, "instance (an instance id) or group (an Auto Scaling group name) is required")
+		return
+	}
+	unset := r.Method == http.MethodDelete
+	var percent float64
+	if !unset {
+		var err error
+		if percent, err = strconv.ParseFloat(r.Form.Get("percent"), 64); err != nil {
+			fail(http.StatusBadRequest, "percent: want a number from 0 to 100, got %q", r.Form.Get("percent"))
+			return
+		}
+	}
+	account, region := r.Form.Get("account"), r.Form.Get("region")
+	if account == "" {
+		account = s.cfg.Account
+	}
+	if region == "" {
+		region = s.cfg.Region
+	}
+	if err := c.SetCPU(r.Context(), account, region, target, percent, unset); err != nil {
+		fail(http.StatusBadRequest, "%v", err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "target": target, "percent": percent, "cleared": unset})
 }

@@ -9,6 +9,7 @@ import (
 	"haneul/internal/services/dynamodb"
 	"haneul/internal/services/dynamodbstreams"
 	"haneul/internal/services/ec2"
+	"haneul/internal/services/elb"
 	"haneul/internal/services/elbv2"
 	"haneul/internal/services/iam"
 	"haneul/internal/services/logs"
@@ -30,6 +31,12 @@ func services(deps service.Deps) []service.Service {
 	ec2Svc := ec2.New(deps)
 	r53 := route53.New(deps)                         // its DNS names registry is for other services; ACM validates through it
 	elbv2Svc := elbv2.New(deps, ec2Svc, r53.Names()) // ELBv2 checks EC2 subnets/instances, publishes DNS names
+	elbSvc := elb.New(deps, ec2Svc, r53.Names())     // Classic ELB checks EC2 subnets/instances, publishes DNS names
+	asg := autoscaling.New(deps, ec2Svc, elbv2Svc)   // groups launch EC2 instances into ELBv2 target groups
+	asg.SetClassicELB(elbSvc)                        // … and register them with Classic Load Balancers
+	cw := cloudwatch.New(deps)
+	asg.SetAlarms(cw)          // target tracking policies create CloudWatch alarms
+	cw.SetTargets(asg, snsSvc) // alarm actions run Auto Scaling policies and notify SNS topics; group metrics
 	return []service.Service{
 		iamSvc,
 		sts.New(deps, iamSvc), // STS assumes IAM's roles
@@ -42,8 +49,9 @@ func services(deps service.Deps) []service.Service {
 		dynamodbstreams.New(deps, ddb),
 		ec2Svc,
 		elbv2Svc,
-		autoscaling.New(deps, ec2Svc, elbv2Svc), // groups launch EC2 instances into ELBv2 target groups
-		cloudwatch.New(deps),
+		asg,
+		elbSvc,
+		cw,
 		logs.New(deps),
 		r53,
 		acm.New(deps, r53), // DNS validation reads Route 53's zones

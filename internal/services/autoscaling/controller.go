@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"haneul/internal/ptr"
@@ -32,6 +33,7 @@ func (s *Service) Start(ctx context.Context) error {
 // reconcile brings every group to its desired capacity once: it replaces
 // unhealthy instances, launches missing ones and terminates extras.
 func (s *Service) reconcile(ctx context.Context) {
+	s.runScheduled(ctx) // scheduled actions change desired capacities first (scheduled.go)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var work []struct {
@@ -94,17 +96,10 @@ func (s *Service) reconcileGroup(ctx context.Context, sc state.Scope, g groupRec
 	desired := int(ptr.Val(g.DesiredCapacity))
 
 	// Scale out: each new instance goes to the zone with the fewest.
-	for len(insts) < desired && haveLC {
+	src, haveSrc := s.groupSource(ctx, g, lc, haveLC) // launch configuration or template (launchtemplates.go)
+	for len(insts) < desired && haveSrc {
 		zone := leastZone(g.AvailabilityZones, insts)
-		l := ec2.GroupLaunch{
-			ImageID: ptr.Val(lc.ImageId), InstanceType: ptr.Val(lc.InstanceType), KeyName: ptr.Val(lc.KeyName),
-			UserData: ptr.Val(lc.UserData), IamInstanceProfile: ptr.Val(lc.IamInstanceProfile), SubnetID: g.ZoneSubnet[zone],
-			SecurityGroups: lc.SecurityGroups, AssociatePublicIP: lc.AssociatePublicIpAddress,
-			Tags: map[string]string{"aws:autoscaling:groupName": name},
-		}
-		for _, b := range lc.BlockDeviceMappings {
-			l.BlockDevices = append(l.BlockDevices, ec2BlockDevice(b))
-		}
+		l := src.groupLaunch(g, zone)
 		for _, t := range g.Tags {
 			if ptr.Val(t.PropagateAtLaunch) {
 				l.Tags[*t.Key] = ptr.Val(t.Value)
@@ -119,9 +114,9 @@ func (s *Service) reconcileGroup(ctx context.Context, sc state.Scope, g groupRec
 			})
 			return fmt.Errorf("launching an instance of %s: %w", name, err)
 		}
-		r := instRec{Group: name, ID: id, Zone: cmpOr(gotZone, zone), LaunchConfig: *lc.LaunchConfigurationName, LCCreated: ptr.Val(lc.CreatedTime),
-			Launched: now, Lifecycle: "InService", Health: "Healthy", Protected: ptr.Val(g.NewInstancesProtectedFromScaleIn),
-			ImageID: ptr.Val(lc.ImageId), InstanceType: ptr.Val(lc.InstanceType)}
+		r := instRec{Group: name, ID: id, Zone: cmpOr(gotZone, zone),
+			Launched: now, Lifecycle: "InService", Health: "Healthy", Protected: ptr.Val(g.NewInstancesProtectedFromScaleIn)}
+		src.stamp(&r)
 		for _, tg := range g.TargetGroupARNs {
 			if s.elb != nil {
 				if err := s.elb.RegisterInstance(ctx, tg, id); err != nil {
@@ -129,7 +124,8 @@ func (s *Service) reconcileGroup(ctx context.Context, sc state.Scope, g groupRec
 				}
 			}
 		}
-		cause := fmt.Sprintf("At %s an instance was started in response to a difference between desired and actual capacity, increasing the capacity from %d to %d.", now.Format(time.RFC3339), len(insts), desired)
+		s.registerClassic(ctx, g, id)
+		cause := s.capacityCause(sc, name, int64(desired)) + fmt.Sprintf("At %s an instance was started in response to a difference between desired and actual capacity, increasing the capacity from %d to %d.", now.Format(time.RFC3339), len(insts), desired)
 		if err := s.db.Update(ctx, func(tx *state.Tx) error {
 			s.instances.Put(tx, sc, id, r)
 			s.record(tx, sc, g, "Launching a new EC2 instance: "+id, cause, now, "Successful")
@@ -142,13 +138,16 @@ func (s *Service) reconcileGroup(ctx context.Context, sc state.Scope, g groupRec
 
 	// Scale in: the termination policies name each instance to go.
 	for len(insts) > desired {
-		v, ok := pickVictim(insts, g.TerminationPolicies, now, s.rnd)
+		v, ok := pickVictim(insts, g.TerminationPolicies, src.current(), now, s.rnd)
 		if !ok {
 			break // every remaining instance is protected from scale in
 		}
 		s.release(ctx, g, v)
 		cause := fmt.Sprintf("At %s a user request explicitly set group desired capacity changing the desired capacity from %d to %d.  At %s an instance was taken out of service in response to a difference between desired and actual capacity, shrinking the capacity from %d to %d.  At %s instance %s was selected for termination.",
 			now.Format(time.RFC3339), len(insts), desired, now.Format(time.RFC3339), len(insts), desired, now.Format(time.RFC3339), v.ID)
+		if why := s.capacityCause(sc, name, int64(desired)); why != "" {
+			cause = why + cause[strings.Index(cause, "  ")+2:] // a policy or scheduled action set the capacity, not a user
+		}
 		if err := s.db.Update(ctx, func(tx *state.Tx) error {
 			s.instances.Delete(tx, sc, v.ID)
 			s.record(tx, sc, g, "Terminating EC2 instance: "+v.ID, cause, now, "Successful")
@@ -168,7 +167,7 @@ func (s *Service) unhealthy(ctx context.Context, g groupRec, r instRec, now time
 	if !ok || (st != "running" && st != "pending") {
 		return "an EC2 health check indicating it has been terminated or stopped"
 	}
-	if ptr.Val(g.HealthCheckType) != "ELB" || s.elb == nil {
+	if ptr.Val(g.HealthCheckType) != "ELB" {
 		return ""
 	}
 	// AWS: ELB health is ignored until the grace period after launch has passed.
@@ -176,9 +175,12 @@ func (s *Service) unhealthy(ctx context.Context, g groupRec, r instRec, now time
 		return ""
 	}
 	for _, tg := range g.TargetGroupARNs {
-		if s.elb.InstanceHealth(ctx, tg, r.ID) == "unhealthy" {
+		if s.elb != nil && s.elb.InstanceHealth(ctx, tg, r.ID) == "unhealthy" {
 			return "an ELB system health check failure"
 		}
+	}
+	if s.classicUnhealthy(ctx, g, r.ID) {
+		return "an ELB system health check failure"
 	}
 	return ""
 }

@@ -32,6 +32,10 @@ type instRec struct {
 	Lifecycle, Health       string
 	Protected               bool
 	ImageID, InstanceType   string
+	// LaunchTemplate is the template version the instance was launched
+	// from (its Version a number, LTVersion the same), if not LaunchConfig.
+	LaunchTemplate *LaunchTemplateSpecification `json:",omitempty"`
+	LTVersion      int64                        `json:",omitempty"`
 }
 
 func (s *Service) getGroup(tx *state.Tx, sc state.Scope, name string) (groupRec, error) {
@@ -132,15 +136,15 @@ func checkPolicies(p []string) error {
 func (s *Service) CreateAutoScalingGroup(ctx context.Context, in *CreateAutoScalingGroupType) (*CreateAutoScalingGroupOutput, error) {
 	sc := s.scope(ctx)
 	name := *in.AutoScalingGroupName
-	if in.LaunchTemplate != nil || in.MixedInstancesPolicy != nil {
-		// haneul's EC2 has no launch templates yet.
-		return nil, validation("Launch templates are not supported by haneul yet; use a launch configuration")
-	}
 	if in.InstanceId != nil {
-		return nil, validation("Creating a group from an instance is not supported by haneul; use a launch configuration")
+		return nil, validation("Creating a group from an instance is not supported by haneul; use a launch configuration or template")
 	}
-	if ptr.Val(in.LaunchConfigurationName) == "" {
-		return nil, validation("Valid requests must contain either LaunchTemplate, LaunchConfigurationName, InstanceId or MixedInstancesPolicy parameter.")
+	lt, mip, none, err := s.launchSourceOf(ctx, in.LaunchConfigurationName, in.LaunchTemplate, in.MixedInstancesPolicy) // launchtemplates.go
+	if err != nil {
+		return nil, err
+	}
+	if none {
+		return nil, errNoSource
 	}
 	desired := ptr.Val(in.MinSize)
 	if in.DesiredCapacity != nil {
@@ -155,12 +159,15 @@ func (s *Service) CreateAutoScalingGroup(ctx context.Context, in *CreateAutoScal
 	if err := s.checkTargetGroups(ctx, in.TargetGroupARNs); err != nil {
 		return nil, err
 	}
+	if err := s.checkLoadBalancers(ctx, in.LoadBalancerNames); err != nil {
+		return nil, err
+	}
 	now := s.now()
 	g := groupRec{AutoScalingGroup: AutoScalingGroup{
 		AutoScalingGroupName:    ptr.To(name),
 		AutoScalingGroupARN:     ptr.To(fmt.Sprintf("arn:aws:autoscaling:%s:%s:autoScalingGroup:%s:autoScalingGroupName/%s", sc.Region, sc.Account, ids.UUID(), name)),
-		LaunchConfigurationName: in.LaunchConfigurationName,
-		MinSize:                 in.MinSize, MaxSize: in.MaxSize, DesiredCapacity: ptr.To(desired),
+		LaunchConfigurationName: in.LaunchConfigurationName, LaunchTemplate: lt, MixedInstancesPolicy: mip,
+		MinSize: in.MinSize, MaxSize: in.MaxSize, DesiredCapacity: ptr.To(desired),
 		DefaultCooldown:                  ptr.To(cmp.Or(ptr.Val(in.DefaultCooldown), 300)),
 		HealthCheckType:                  ptr.To(cmp.Or(ptr.Val(in.HealthCheckType), "EC2")),
 		HealthCheckGracePeriod:           ptr.To(ptr.Val(in.HealthCheckGracePeriod)), // AWS: the API default is 0 (the console's is 300)
@@ -182,9 +189,7 @@ func (s *Service) CreateAutoScalingGroup(ctx context.Context, in *CreateAutoScal
 	if len(g.TerminationPolicies) == 0 {
 		g.TerminationPolicies = []string{"Default"}
 	}
-	for _, a := range g.TargetGroupARNs {
-		g.TrafficSources = append(g.TrafficSources, TrafficSourceIdentifier{Identifier: ptr.To(a), Type: ptr.To("elbv2")})
-	}
+	g.TrafficSources = trafficSources(g)
 	if err := s.placement(ctx, &g, in.VPCZoneIdentifier, in.AvailabilityZones); err != nil {
 		return nil, err
 	}
@@ -197,8 +202,10 @@ func (s *Service) CreateAutoScalingGroup(ctx context.Context, in *CreateAutoScal
 		if _, ok := s.groups.Get(tx, sc, name); ok {
 			return awserr.New("AlreadyExists", 0, "AutoScalingGroup by this name already exists - A group with the name %s already exists", name)
 		}
-		if _, ok := s.lcs.Get(tx, sc, *in.LaunchConfigurationName); !ok {
-			return validation("Launch configuration name not found - Launch configuration %s not found", *in.LaunchConfigurationName)
+		if lc := ptr.Val(in.LaunchConfigurationName); lc != "" {
+			if _, ok := s.lcs.Get(tx, sc, lc); !ok {
+				return validation("Launch configuration name not found - Launch configuration %s not found", lc)
+			}
 		}
 		s.groups.Put(tx, sc, name, g)
 		return nil
@@ -240,7 +247,7 @@ func (s *Service) groupOut(tx *state.Tx, sc state.Scope, g groupRec) AutoScaling
 	for _, r := range s.groupInstances(tx, sc, *g.AutoScalingGroupName) {
 		out.Instances = append(out.Instances, Instance{
 			InstanceId: ptr.To(r.ID), AvailabilityZone: ptr.To(r.Zone), LifecycleState: ptr.To(r.Lifecycle), HealthStatus: ptr.To(r.Health),
-			LaunchConfigurationName: ptr.To(r.LaunchConfig), ProtectedFromScaleIn: ptr.To(r.Protected), InstanceType: ptr.To(r.InstanceType),
+			LaunchConfigurationName: nonEmpty(r.LaunchConfig), LaunchTemplate: r.LaunchTemplate, ProtectedFromScaleIn: ptr.To(r.Protected), InstanceType: ptr.To(r.InstanceType),
 		})
 	}
 	out.Tags = nonNil(g.Tags)
@@ -299,8 +306,9 @@ func (s *Service) DescribeAutoScalingGroups(ctx context.Context, in *AutoScaling
 // https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_UpdateAutoScalingGroup.html
 func (s *Service) UpdateAutoScalingGroup(ctx context.Context, in *UpdateAutoScalingGroupType) (*UpdateAutoScalingGroupOutput, error) {
 	sc := s.scope(ctx)
-	if in.LaunchTemplate != nil || in.MixedInstancesPolicy != nil {
-		return nil, validation("Launch templates are not supported by haneul yet; use a launch configuration")
+	lt, mip, _, err := s.launchSourceOf(ctx, in.LaunchConfigurationName, in.LaunchTemplate, in.MixedInstancesPolicy) // launchtemplates.go
+	if err != nil {
+		return nil, err
 	}
 	if err := checkPolicies(in.TerminationPolicies); err != nil {
 		return nil, err
@@ -312,7 +320,7 @@ func (s *Service) UpdateAutoScalingGroup(ctx context.Context, in *UpdateAutoScal
 	if err := s.placement(ctx, &g, in.VPCZoneIdentifier, in.AvailabilityZones); err != nil {
 		return nil, err
 	}
-	err := s.db.Update(ctx, func(tx *state.Tx) error {
+	err = s.db.Update(ctx, func(tx *state.Tx) error {
 		cur, err := s.getGroup(tx, sc, *in.AutoScalingGroupName)
 		if err != nil {
 			return err
@@ -323,8 +331,8 @@ func (s *Service) UpdateAutoScalingGroup(ctx context.Context, in *UpdateAutoScal
 			if _, ok := s.lcs.Get(tx, sc, *lc); !ok {
 				return validation("Launch configuration name not found - Launch configuration %s not found", *lc)
 			}
-			g.LaunchConfigurationName = lc
 		}
+		setLaunchSource(&g, in.LaunchConfigurationName, lt, mip)
 		minSize, maxSize := ptr.Val(g.MinSize), ptr.Val(g.MaxSize)
 		if in.MinSize != nil {
 			minSize = *in.MinSize
@@ -443,6 +451,7 @@ func (s *Service) DeleteAutoScalingGroup(ctx context.Context, in *DeleteAutoScal
 	if err != nil {
 		return nil, err
 	}
+	s.dropGroupScaling(ctx, sc, name) // policies, their alarms, scheduled actions (policies.go)
 	return &DeleteAutoScalingGroupOutput{}, nil
 }
 
@@ -453,6 +462,7 @@ func (s *Service) release(ctx context.Context, g groupRec, r instRec) {
 			_ = s.elb.DeregisterInstance(ctx, tg, r.ID)
 		}
 	}
+	s.deregisterClassic(ctx, g, r.ID)
 	if err := s.ec2.TerminateForGroup(ctx, r.ID); err != nil {
 		s.log.Debug("autoscaling: terminate", "instance", r.ID, "err", err)
 	}
@@ -469,7 +479,7 @@ func (s *Service) DescribeAutoScalingInstances(ctx context.Context, in *Describe
 				out = append(out, AutoScalingInstanceDetails{
 					AutoScalingGroupName: ptr.To(r.Group), InstanceId: ptr.To(r.ID), AvailabilityZone: ptr.To(r.Zone),
 					LifecycleState: ptr.To(r.Lifecycle), HealthStatus: ptr.To(strings.ToUpper(r.Health)),
-					LaunchConfigurationName: ptr.To(r.LaunchConfig), ProtectedFromScaleIn: ptr.To(r.Protected), InstanceType: ptr.To(r.InstanceType),
+					LaunchConfigurationName: nonEmpty(r.LaunchConfig), LaunchTemplate: r.LaunchTemplate, ProtectedFromScaleIn: ptr.To(r.Protected), InstanceType: ptr.To(r.InstanceType),
 				})
 			}
 			return true
@@ -585,10 +595,7 @@ func (s *Service) changeTargetGroups(ctx context.Context, name string, fn func([
 			return err
 		}
 		g.TargetGroupARNs = fn(slices.Clone(g.TargetGroupARNs))
-		g.TrafficSources = []TrafficSourceIdentifier{}
-		for _, a := range g.TargetGroupARNs {
-			g.TrafficSources = append(g.TrafficSources, TrafficSourceIdentifier{Identifier: ptr.To(a), Type: ptr.To("elbv2")})
-		}
+		g.TrafficSources = trafficSources(g)
 		s.groups.Put(tx, sc, name, g)
 		return nil
 	})

@@ -34,6 +34,9 @@ type EC2 interface {
 	InstanceState(ctx context.Context, id string) (stateName, vpc string, ok bool)
 	LaunchForGroup(ctx context.Context, l ec2.GroupLaunch) (id, zone string, err error)
 	TerminateForGroup(ctx context.Context, id string) error
+	// ResolveLaunchTemplate resolves a launch template (id or name) and
+	// version ($Latest, $Default, a number) to one version.
+	ResolveLaunchTemplate(ctx context.Context, id, name, version string) (ec2.TemplateVersion, error)
 }
 
 // ELB is what Auto Scaling needs from ELBv2 (the elbv2 service implements it).
@@ -53,10 +56,14 @@ type Service struct {
 	ec2    EC2
 	elb    ELB
 
+	classic ClassicELB // Classic Load Balancing (classic_elb.go); nil until SetClassicELB
+
 	lcs        *state.Table[LaunchConfiguration]
 	groups     *state.Table[groupRec]
 	instances  *state.Table[instRec]
 	activities *state.Table[Activity]
+
+	policyState // scaling policies and scheduled actions (policies.go, scheduled.go)
 
 	// mu serialises the controller with the operations that change a
 	// group's instances, so one instance is never launched or terminated twice.
@@ -78,6 +85,8 @@ func New(deps service.Deps, ec2 EC2, elb ELB) *Service {
 		instances:  state.NewTable[instRec](db, "instances"),
 		activities: state.NewTable[Activity](db, "activities"),
 		rnd:        rand.New(rand.NewPCG(1, 2)),
+
+		policyState: newPolicyState(db),
 	}
 }
 

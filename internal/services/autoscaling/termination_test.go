@@ -42,13 +42,13 @@ func TestPickVictim(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			got, ok := pickVictim(c.insts, c.policies, now, rand.New(rand.NewPCG(1, 2)))
+			got, ok := pickVictim(c.insts, c.policies, launchNow{}, now, rand.New(rand.NewPCG(1, 2)))
 			if !ok || got.ID != c.want {
 				t.Errorf("picked %q (ok %v), want %q", got.ID, ok, c.want)
 			}
 		})
 	}
-	if _, ok := pickVictim([]instRec{{ID: "i-1", Protected: true}}, nil, now, rand.New(rand.NewPCG(1, 2))); ok {
+	if _, ok := pickVictim([]instRec{{ID: "i-1", Protected: true}}, nil, launchNow{}, now, rand.New(rand.NewPCG(1, 2))); ok {
 		t.Error("picked a protected instance")
 	}
 }

@@ -55,6 +55,40 @@ type firedAction struct {
 	sc    state.Scope
 	alarm alarmRec
 	act   AlarmAction
+	// repeat marks an Auto Scaling action invoked again because the alarm
+	// stayed in its state; repeats are not recorded in the alarm's history.
+	repeat bool
+}
+
+// repeatScaling returns the Auto Scaling actions an alarm that stays in
+// its state invokes again at this evaluation.
+//
+// AWS: alarms invoke actions only when their state changes, except Auto
+// Scaling actions, which the alarm invokes again once per minute for as
+// long as it stays in the state (haneul: at each evaluation, once per period).
+func repeatScaling(sc state.Scope, a alarmRec, reason, data string, now time.Time) []firedAction {
+	if !a.ActionsEnabled {
+		return nil
+	}
+	var acts []string
+	switch a.State {
+	case stateAlarm:
+		acts = a.AlarmActions
+	case stateOK:
+		acts = a.OKActions
+	case stateInsufficient:
+		acts = a.InsufficientDataActions
+	}
+	var fired []firedAction
+	for _, act := range acts {
+		if isScalingPolicy(act) {
+			fired = append(fired, firedAction{sc: sc, alarm: a, repeat: true, act: AlarmAction{
+				Account: sc.Account, Region: sc.Region, AlarmName: a.Name, AlarmArn: a.Arn, AlarmDescription: a.Description,
+				Action: act, OldState: a.State, NewState: a.State, Reason: reason, ReasonData: data, Time: now,
+			}})
+		}
+	}
+	return fired
 }
 
 // maxSleep bounds the evaluator's sleeps while alarms are scheduled, so a
@@ -224,8 +258,11 @@ func (s *Service) evaluate(ctx context.Context, sc state.Scope, name string, now
 		end := now.Unix() - now.Unix()%period
 		next = time.Unix(end+period, 0)
 		newState, reason, data, change := s.compute(tx, sc, &a, end, now)
-		if change {
+		switch {
+		case change:
 			fired = s.transition(tx, sc, a, newState, reason, data, now, false)
+		case newState == a.State:
+			fired = repeatScaling(sc, a, reason, data, now)
 		}
 		return nil
 	})
@@ -364,7 +401,9 @@ func (s *Service) compute(tx *state.Tx, sc state.Scope, a *alarmRec, end int64, 
 			ok, len(pts), listPoints(shown), wasWere(ok), word, fmtFloat(th), a.State)
 	}
 	if newState == a.State {
-		return "", "", "", false
+		// Unchanged: the evaluation is still returned, for the actions an
+		// alarm repeats while it stays in a state (repeatScaling).
+		return newState, reason, string(raw), false
 	}
 	return newState, reason, string(raw), true
 }
@@ -495,6 +534,15 @@ func (s *Service) runActions(ctx context.Context, fired []firedAction) {
 	s.sinkMu.RUnlock()
 	summaries := make([]string, len(fired))
 	for i, f := range fired {
+		if handled, err := s.dispatch(ctx, f); handled {
+			if err != nil {
+				summaries[i] = fmt.Sprintf("Failed to execute action %s. Received error: %q", f.act.Action, err.Error())
+				s.log.Debug("cloudwatch: alarm action failed", "alarm", f.alarm.Name, "action", f.act.Action, "err", err)
+			} else {
+				summaries[i] = fmt.Sprintf("Successfully executed action %s", f.act.Action)
+			}
+			continue
+		}
 		switch {
 		case sink == nil:
 			summaries[i] = fmt.Sprintf("Action %s recorded; haneul runs no action of this kind yet", f.act.Action)
@@ -509,9 +557,12 @@ func (s *Service) runActions(ctx context.Context, fired []firedAction) {
 	now := s.clock.Now()
 	err := s.db.Update(ctx, func(tx *state.Tx) error {
 		for i, f := range fired {
+			if f.repeat {
+				continue
+			}
 			a := f.alarm
 			s.recordHistory(tx, f.sc, &a, "Action", summaries[i], map[string]any{
-				"actionState":          map[bool]string{true: "Succeeded", false: "Failed"}[strings.HasPrefix(summaries[i], "Successfully") || sink == nil],
+				"actionState":          map[bool]string{true: "Succeeded", false: "Failed"}[!strings.HasPrefix(summaries[i], "Failed")],
 				"notificationResource": f.act.Action,
 				"stateUpdateTimestamp": f.act.Time.UnixMilli(),
 			}, now)

@@ -49,8 +49,12 @@ type Service struct {
 	clock      clock.Clock
 	log        *slog.Logger
 
-	sinkMu sync.RWMutex
-	sink   ActionSink
+	sinkMu      sync.RWMutex
+	sink        ActionSink
+	autoscaling AutoScaling // runs scaling policies; lists groups for their metrics
+	topics      Topics      // SNS topics alarm actions notify
+
+	cpu *state.Table[cpuRec] // "i/<instance>" or "g/<group>" → the CPUUtilization haneul reports
 
 	ev *evaluator
 	// seq orders history items recorded in the same millisecond; seeded
@@ -73,6 +77,7 @@ func New(deps service.Deps) *Service {
 		alarms:     state.NewTable[alarmRec](db, "alarms"),
 		history:    state.NewTable[historyRec](db, "history"),
 		dashboards: state.NewTable[dashboardRec](db, "dashboards"),
+		cpu:        state.NewTable[cpuRec](db, "cpu"),
 		clock:      deps.Clock,
 		log:        log,
 	}
@@ -96,6 +101,7 @@ func (s *Service) Start(ctx context.Context) error {
 	}
 	go s.ev.run(ctx)
 	go s.pruneLoop(ctx)
+	go s.publishLoop(ctx)
 	return nil
 }
 
