@@ -5,14 +5,18 @@ import (
 	"haneul/internal/services/acm"
 	"haneul/internal/services/autoscaling"
 	"haneul/internal/services/budgets"
+	"haneul/internal/services/cloudfront"
 	"haneul/internal/services/cloudwatch"
 	"haneul/internal/services/dynamodb"
 	"haneul/internal/services/dynamodbstreams"
 	"haneul/internal/services/ec2"
+	"haneul/internal/services/efs"
+	"haneul/internal/services/elasticache"
 	"haneul/internal/services/elb"
 	"haneul/internal/services/elbv2"
 	"haneul/internal/services/iam"
 	"haneul/internal/services/logs"
+	"haneul/internal/services/rds"
 	"haneul/internal/services/route53"
 	"haneul/internal/services/s3"
 	"haneul/internal/services/sns"
@@ -54,6 +58,10 @@ func services(deps service.Deps) []service.Service {
 		cw,
 		logs.New(deps),
 		r53,
-		acm.New(deps, r53), // DNS validation reads Route 53's zones
+		acm.New(deps, r53),                       // DNS validation reads Route 53's zones
+		cloudfront.New(deps, s3Svc, r53.Names()), // the edge reads S3 origins; distribution domains go to DNS
+		elasticache.New(deps, ec2Svc, r53.Names(), nil), // subnet groups check EC2 subnets; endpoints go to DNS; no engine yet
+		efs.New(deps, ec2Svc, r53.Names()),              // mount targets take EC2 subnet addresses; DNS names
+		rds.New(deps, ec2Svc, r53.Names(), nil),         // subnet groups check EC2 subnets; endpoints go to DNS; no engine yet
 	}
 }
