@@ -315,6 +315,9 @@ func (s *Service) CreateCacheCluster(ctx context.Context, in *CreateCacheCluster
 	if in.ReplicationGroupId != nil {
 		return s.addReplica(ctx, sc, id, in)
 	}
+	if err := s.restoreDefaults(sc, in); err != nil {
+		return nil, err
+	}
 	engine := ptr.Val(in.Engine)
 	if engine == "" {
 		return nil, invalidValue("The parameter Engine must be provided.")
@@ -668,6 +671,15 @@ func (s *Service) DeleteCacheCluster(ctx context.Context, in *DeleteCacheCluster
 		}
 		if in.FinalSnapshotIdentifier != nil && *r.Engine == "memcached" {
 			return invalidCombination("Final snapshots are not supported for Memcached clusters.")
+		}
+		if name := ptr.Val(in.FinalSnapshotIdentifier); name != "" {
+			// AWS: the final snapshot is taken before the cluster goes.
+			if err := checkSnapshotName(name); err != nil {
+				return err
+			}
+			if err := s.putSnapshot(tx, sc, s.snapshotOfCluster(sc, r, name, "manual")); err != nil {
+				return err
+			}
 		}
 		if rg := ptr.Val(r.ReplicationGroupId); rg != "" {
 			if g, ok := s.rgs.Get(tx, sc, rg); ok {

@@ -555,6 +555,15 @@ func (s *Service) DeleteReplicationGroup(ctx context.Context, in *DeleteReplicat
 			// AWS: a group that is creating or modifying cannot be deleted yet.
 			return awserr.New("InvalidReplicationGroupState", 0, "Replication group %s is not in a valid state to be deleted.", *r.ReplicationGroupId)
 		}
+		if name := ptr.Val(in.FinalSnapshotIdentifier); name != "" {
+			// AWS: the final snapshot is taken before the group goes.
+			if err := checkSnapshotName(name); err != nil {
+				return err
+			}
+			if err := s.putSnapshot(tx, sc, s.snapshotOfGroup(sc, r, name, "manual")); err != nil {
+				return err
+			}
+		}
 		for _, m := range r.MemberClusters {
 			c, ok := s.clusters.Get(tx, sc, m)
 			if !ok {

@@ -87,6 +87,7 @@ type Service struct {
 
 	clusters     *state.Table[clusterRec]
 	rgs          *state.Table[rgRec]
+	snapshots    *state.Table[snapshotRec] // by snapshot name
 	subnetGroups *state.Table[CacheSubnetGroup]
 	paramGroups  *state.Table[paramGroupRec]
 	users        *state.Table[userRec]
@@ -105,6 +106,7 @@ func New(deps service.Deps, ec2 EC2, names Names, engine Engine) *Service {
 		db: db, clock: deps.Clock, region: deps.Region, log: deps.Logger, ec2: ec2, names: names, engine: engine,
 		clusters:     state.NewTable[clusterRec](db, "cacheClusters"),
 		rgs:          state.NewTable[rgRec](db, "replicationGroups"),
+		snapshots:    state.NewTable[snapshotRec](db, "snapshots"),
 		subnetGroups: state.NewTable[CacheSubnetGroup](db, "cacheSubnetGroups"),
 		paramGroups:  state.NewTable[paramGroupRec](db, "cacheParameterGroups"),
 		users:        state.NewTable[userRec](db, "users"),
