@@ -10,19 +10,7 @@ import (
 // RDSSubnet returns the VPC and Availability Zone of the subnet id in the
 // request's scope, or EC2's not-found error. RDS's DB subnet groups use it.
 func (s *Service) RDSSubnet(ctx context.Context, id string) (vpc, zone string, err error) {
-	sc, err := s.scope(ctx)
-	if err != nil {
-		return "", "", err
-	}
-	err = s.db.View(func(tx *state.Tx) error {
-		r, err := s.getSubnet(tx, sc, id)
-		if err != nil {
-			return err
-		}
-		vpc, zone = ptr.Val(r.VpcId), ptr.Val(r.AvailabilityZone)
-		return nil
-	})
-	return vpc, zone, err
+	return s.subnetVPCZone(ctx, id)
 }
 
 // RDSDefaultNetwork returns the scope's default VPC and its subnets (id →
